@@ -1,0 +1,263 @@
+"""The archive: places and zones, issues and pages as uploaded, and the articles parsed from them."""
+
+from django.db import models
+from django.db.models import Q
+
+
+class City(models.Model):
+    """A prefecture-level city (地级市) of Shanxi."""
+
+    name = models.CharField("名称", max_length=20, unique=True)  # 太原市
+    short = models.CharField("简称", max_length=10, unique=True)  # 太原
+    code = models.CharField("区划代码", max_length=6, unique=True)  # 140100 (GB/T 2260)
+
+    class Meta:
+        ordering = ("code",)
+        verbose_name = "地级市"
+        verbose_name_plural = "地级市"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class County(models.Model):
+    """A county-level division (区/县/县级市); names repeat across cities (城区, 郊区)."""
+
+    name = models.CharField("名称", max_length=30)
+    short = models.CharField("简称", max_length=20)
+    kind = models.CharField("类型", max_length=10)  # 市辖区 / 县 / 县级市
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="counties", verbose_name="所属地级市"
+    )
+
+    class Meta:
+        ordering = ("city", "name")
+        constraints = (models.UniqueConstraint(fields=["city", "name"], name="county_unique_in_city"),)
+        verbose_name = "县级行政区"
+        verbose_name_plural = "县级行政区"
+
+    def __str__(self) -> str:
+        return f"{self.city.short}{self.name}"
+
+
+class Zone(models.Model):
+    """A development zone (开发区), from the reference list or discovered in an article."""
+
+    class Source(models.TextChoices):
+        GAZETTEER = "gazetteer", "名录"
+        DISCOVERED = "discovered", "文中发现"
+
+    name = models.CharField("名称", max_length=100, unique=True)
+    short = models.CharField("简称", max_length=50, blank=True)
+    # Printed forms besides the name ("长子经开区"); the parser recognises these too.
+    aliases = models.JSONField("别称", default=list, blank=True)
+    kind = models.CharField("类型", max_length=30, default="其他")
+    level = models.CharField("级别", max_length=10, blank=True)  # 国家级 / 省级
+    city = models.ForeignKey(
+        City,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="zones",
+        verbose_name="所属地级市",
+    )
+    county = models.ForeignKey(
+        County,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="zones",
+        verbose_name="所在县区",
+    )
+    source = models.CharField("来源", max_length=20, choices=Source.choices, default=Source.GAZETTEER)
+    uncertain = models.BooleanField("待核实", default=False)
+    notes = models.TextField("备注", blank=True)
+
+    class Meta:
+        ordering = ("name",)
+        indexes = (models.Index(fields=["source"]),)
+        verbose_name = "开发区"
+        verbose_name_plural = "开发区"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Issue(models.Model):
+    """One issue of the supplement, e.g. 2024年第16期."""
+
+    year = models.PositiveSmallIntegerField("年份", null=True, blank=True)
+    number = models.PositiveSmallIntegerField("期号", null=True, blank=True)
+    date = models.DateField("出版日期", null=True, blank=True)
+    is_published = models.BooleanField("公开", default=True)
+
+    class Meta:
+        ordering = ("-year", "-number", "-date")
+        constraints = (models.UniqueConstraint(fields=["year", "number"], name="issue_unique_year_number"),)
+        verbose_name = "期"
+        verbose_name_plural = "期"
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """"2024-16"; the date when the number is unknown."""
+        if self.year and self.number:
+            return f"{self.year}-{self.number}"
+        if self.date:
+            return self.date.isoformat()
+        return f"{self.year or '?'}-?"
+
+
+class Page(models.Model):
+    """One uploaded page file, kept byte for byte so it can be parsed again."""
+
+    issue = models.ForeignKey(
+        Issue, on_delete=models.SET_NULL, null=True, blank=True, related_name="pages", verbose_name="期"
+    )
+    label = models.CharField("版次", max_length=10, blank=True)  # D1; blank when unknown
+    source_file = models.CharField("原文件名", max_length=255)
+    raw_bytes = models.BinaryField("原始字节")
+    raw_text = models.TextField("原文")  # decoded, otherwise exactly as uploaded (CRLF kept)
+    encoding = models.CharField("编码", max_length=30)
+    sha256 = models.CharField("SHA-256", max_length=64, unique=True)
+    parser_version = models.CharField("解析器版本", max_length=30)
+    layout = models.CharField("版式", max_length=30, blank=True)
+    masthead = models.TextField("刊头", blank=True)
+    leftovers = models.JSONField("未归属文字", default=list, blank=True)
+    warnings = models.JSONField("警告", default=list, blank=True)
+    is_published = models.BooleanField("公开", default=True)
+    created_at = models.DateTimeField("导入时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ("issue", "label", "source_file")
+        indexes = (models.Index(fields=["is_published"]),)
+        verbose_name = "版面"
+        verbose_name_plural = "版面"
+
+    def __str__(self) -> str:
+        issue = self.issue.label if self.issue else "?"
+        return f"{issue} {self.label or '?'}（{self.source_file}）"
+
+
+class Author(models.Model):
+    name = models.CharField("姓名", max_length=50, unique=True)
+
+    class Meta:
+        ordering = ("name",)
+        verbose_name = "作者"
+        verbose_name_plural = "作者"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def visible(self) -> "ArticleQuerySet":
+        """What readers may see: the article, its page and its issue (if any) are all published."""
+        return self.filter(is_published=True, page__is_published=True).filter(
+            Q(page__issue__isnull=True) | Q(page__issue__is_published=True)
+        )
+
+    def with_related(self) -> "ArticleQuerySet":
+        """Loads what ``article_record`` and listings read, in a fixed number of queries."""
+        return self.select_related("page__issue", "zone", "city").prefetch_related(
+            "zones", "captions", "authorships__author"
+        )
+
+
+class Article(models.Model):
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="articles", verbose_name="版面")
+    position = models.PositiveSmallIntegerField("版内顺序")  # 1-based, reading order
+    kicker = models.CharField("引题", max_length=300, blank=True)
+    title = models.CharField("标题", max_length=300, blank=True)
+    subtitle = models.CharField("副题", max_length=300, blank=True)
+    dateline = models.CharField("电头", max_length=100, blank=True)  # 科学导报讯
+    byline = models.CharField("署名", max_length=300, blank=True)  # as printed
+    authors = models.ManyToManyField(
+        Author, through="ArticleAuthor", related_name="articles", blank=True, verbose_name="作者"
+    )
+    # [{"kind": "p" | "h", "text": ...}]; "h" is a section heading (小标题) inside the body.
+    paragraphs = models.JSONField("段落", default=list, blank=True)
+    body_text = models.TextField("正文", blank=True, editable=False)  # derived from paragraphs on save
+    zone = models.ForeignKey(
+        Zone,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="primary_articles",
+        verbose_name="主要开发区",
+    )
+    zones = models.ManyToManyField(Zone, related_name="articles", blank=True, verbose_name="提及的开发区")
+    city = models.ForeignKey(
+        City, on_delete=models.SET_NULL, null=True, blank=True, related_name="articles", verbose_name="地级市"
+    )
+    continued_from = models.CharField("上接版次", max_length=10, blank=True)
+    continued_to = models.CharField("下转版次", max_length=10, blank=True)
+    warnings = models.JSONField("警告", default=list, blank=True)
+    is_published = models.BooleanField("公开", default=True)
+    # Set by the editors' admin; reparsing leaves such articles alone.
+    edited_by_hand = models.BooleanField("人工修订", default=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("page", "position")
+        constraints = (models.UniqueConstraint(fields=["page", "position"], name="article_unique_position"),)
+        indexes = (models.Index(fields=["is_published"]),)
+        verbose_name = "文章"
+        verbose_name_plural = "文章"
+
+    def __str__(self) -> str:
+        return self.title or f"（无标题）{self.page.source_file} #{self.position}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.body_text = "\n".join(paragraph["text"] for paragraph in self.paragraphs)
+        if kwargs.get("update_fields") is not None and "paragraphs" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_text"}
+        super().save(*args, **kwargs)
+
+    def author_names(self) -> list[str]:
+        return [authorship.author.name for authorship in self.authorships.all()]
+
+
+class ArticleAuthor(models.Model):
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="authorships", verbose_name="文章"
+    )
+    author = models.ForeignKey(
+        Author, on_delete=models.PROTECT, related_name="authorships", verbose_name="作者"
+    )
+    order = models.PositiveSmallIntegerField("署名顺序")
+
+    class Meta:
+        ordering = ("article", "order")
+        constraints = (models.UniqueConstraint(fields=["article", "author"], name="article_author_once"),)
+        verbose_name = "文章作者"
+        verbose_name_plural = "文章作者"
+
+    def __str__(self) -> str:
+        return f"{self.author.name}（{self.article}）"
+
+
+class Caption(models.Model):
+    """A photo caption printed with the article."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="captions", verbose_name="文章"
+    )
+    position = models.PositiveSmallIntegerField("顺序")
+    text = models.TextField("说明")
+    credit = models.CharField("署名", max_length=100, blank=True)  # 梁琛摄 / 综改区供图
+    photographer = models.CharField("摄影", max_length=50, blank=True)
+
+    class Meta:
+        ordering = ("article", "position")
+        verbose_name = "图片说明"
+        verbose_name_plural = "图片说明"
+
+    def __str__(self) -> str:
+        return self.text[:40]
