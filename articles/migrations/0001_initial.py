@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '文章',
                 'verbose_name_plural': '文章',
-                'ordering': ['page', 'position'],
+                'ordering': ('page', 'position'),
             },
         ),
         migrations.CreateModel(
@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '作者',
                 'verbose_name_plural': '作者',
-                'ordering': ['name'],
+                'ordering': ('name',),
             },
         ),
         migrations.CreateModel(
@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '地级市',
                 'verbose_name_plural': '地级市',
-                'ordering': ['code'],
+                'ordering': ('code',),
             },
         ),
         migrations.CreateModel(
@@ -75,7 +75,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '文章作者',
                 'verbose_name_plural': '文章作者',
-                'ordering': ['article', 'order'],
+                'ordering': ('article', 'order'),
             },
         ),
         migrations.AddField(
@@ -96,7 +96,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '图片说明',
                 'verbose_name_plural': '图片说明',
-                'ordering': ['article', 'position'],
+                'ordering': ('article', 'position'),
             },
         ),
         migrations.AddField(
@@ -116,7 +116,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '县级行政区',
                 'verbose_name_plural': '县级行政区',
-                'ordering': ['city', 'name'],
+                'ordering': ('city', 'name'),
             },
         ),
         migrations.CreateModel(
@@ -131,7 +131,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '期',
                 'verbose_name_plural': '期',
-                'ordering': ['-year', '-number', '-date'],
+                'ordering': ('-year', '-number', '-date'),
                 'constraints': [models.UniqueConstraint(fields=('year', 'number'), name='issue_unique_year_number')],
             },
         ),
@@ -157,7 +157,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '版面',
                 'verbose_name_plural': '版面',
-                'ordering': ['issue', 'label', 'source_file'],
+                'ordering': ('issue', 'label', 'source_file'),
             },
         ),
         migrations.AddField(
@@ -183,7 +183,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '开发区',
                 'verbose_name_plural': '开发区',
-                'ordering': ['name'],
+                'ordering': ('name',),
             },
         ),
         migrations.AddField(
