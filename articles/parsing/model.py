@@ -1,0 +1,83 @@
+"""What the page parser returns: plain data, no Django."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+PARAGRAPH = "p"
+SECTION_HEADING = "h"
+
+
+@dataclass
+class Paragraph:
+    text: str
+    kind: str = PARAGRAPH  # PARAGRAPH or SECTION_HEADING (a 小标题 inside the body)
+
+
+@dataclass
+class Caption:
+    """A photo caption as printed: ``text`` without its credit, ``credit`` as printed ("梁琛摄", "综改区供图")."""
+
+    text: str
+    credit: str | None = None
+    photographer: str | None = None  # the person in a "■ 梁琛摄" credit; None for "供图" credits
+
+
+@dataclass
+class ZoneMention:
+    """A development zone found in text, by its canonical (gazetteer or discovered) full name."""
+
+    name: str
+    surface: str  # the form printed in the text, e.g. 长子经开区
+    discovered: bool = False  # True when the zone is not in the gazetteer
+
+
+@dataclass
+class DiscoveredZone:
+    """A zone named in text by pattern that the gazetteer does not know."""
+
+    name: str
+    place: str  # the place part, e.g. 怀仁
+    kind: str  # 经济技术开发区, 经济开发区, ...
+    city: str | None = None  # prefecture city full name (太原市) when the place is a known county or city
+    county: str | None = None  # county full name when known
+
+
+@dataclass
+class ParsedArticle:
+    position: int  # 1-based, in reading order on the page
+    kicker: str | None = None  # 引题 / zone line above the title
+    title: str | None = None
+    subtitle: str | None = None  # 副题, e.g. ———…纪略 (dashes stripped)
+    dateline: str | None = None  # "科学导报讯" as printed at the start of the body
+    byline: str | None = None  # the byline exactly as printed, e.g. "记者王波 通讯员张伦 王昱"
+    authors: list[str] = field(default_factory=list)  # names only
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    captions: list[Caption] = field(default_factory=list)
+    continued_from: str | None = None  # page label of "(上接 D1 版)": "D1"
+    continued_to: str | None = None  # page label of "(下转 D2 版)"
+    continuation_markers: list[str] = field(default_factory=list)  # the markers as printed
+    zone: str | None = None  # primary zone, canonical full name
+    zones: list[str] = field(default_factory=list)  # every zone mentioned (primary first), canonical names
+    city: str | None = None  # prefecture city short name, e.g. "运城"
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def body(self) -> str:
+        """Paragraphs joined by newlines; a paragraph never holds a line break."""
+        return "\n".join(p.text for p in self.paragraphs)
+
+
+@dataclass
+class ParsedPage:
+    parser_version: str
+    layout: str  # "heading_first" or "heading_last"
+    articles: list[ParsedArticle] = field(default_factory=list)
+    masthead: str | None = None  # masthead block as printed (normalised)
+    issue_year: int | None = None  # from "2024年第16期"
+    issue_number: int | None = None
+    issue_date: str | None = None  # ISO date when the masthead prints one
+    page_label: str | None = None  # "D1" when the masthead prints one
+    leftovers: list[str] = field(default_factory=list)  # page text that belongs to no article, kept verbatim
+    discovered_zones: list[DiscoveredZone] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)

@@ -1,0 +1,697 @@
+"""Split one page's text into articles.
+
+Two layouts occur in the PDF extractions:
+- heading first: zone line, title and subtitle, then the body in long paragraphs;
+- heading last: narrow columns broken every ~15 characters; each article's body (ending in its byline)
+  comes first, its heading after it.
+Everything printed ends up somewhere: in an article, a caption, the masthead or the page's leftovers.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .gazetteer import Gazetteer
+from .model import SECTION_HEADING, Caption, DiscoveredZone, Paragraph, ParsedArticle, ParsedPage
+from .people import (
+    DATELINE_RE,
+    is_byline_only,
+    names_in,
+    parse_caption,
+    split_opening,
+    split_trailing_byline,
+)
+from .text import (
+    CJK_CHARS,
+    display_width,
+    ends_clause,
+    ends_sentence,
+    join_fragments,
+    normalize_inline,
+)
+from .zones import ZoneFinder
+
+PARSER_VERSION = "1.0"
+
+HEADING_FIRST = "heading_first"
+HEADING_LAST = "heading_last"
+
+MASTHEAD_RE = re.compile(r"(\d{4})\s*年\s*第\s*(\d{1,3})\s*期")
+MASTHEAD_DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+MASTHEAD_PAGE_RE = re.compile(r"(?<![A-Za-z])([A-Z]\d{1,2})\s*版")
+MARKER_RE = re.compile(r"^[（(]\s*(上接|下转|转)\s*(?:第\s*)?([A-Za-z]?\d{1,2})\s*版\s*[)）]$")
+INLINE_TO_MARKER_RE = re.compile(r"\s*[（(]\s*(下转|转)\s*(?:第\s*)?([A-Za-z]?\d{1,2})\s*版\s*[)）]$")
+SPEECH_VERB_RE = re.compile(r"(强调|指出|表示|要求|提出)$")
+DASH_RE = re.compile(r"^[—\-－―]{2,}")
+COUPLET_RE = re.compile(f"[{CJK_CHARS}”」]\\s+[{CJK_CHARS}“「]")
+ZONE_LABEL_TAIL_RE = re.compile(f"^(?:[（(][^）)]{{1,12}}[）)])?[{CJK_CHARS}]{{0,8}}$")
+NARROW_LINE_WIDTH = 22
+HEADING_MAX_WIDTH = 45
+
+
+@lru_cache(maxsize=1)
+def reference_gazetteer() -> Gazetteer:
+    return Gazetteer.from_csv()
+
+
+@dataclass
+class Line:
+    text: str  # normalised
+    spaced: str  # raw with runs of white space folded: keeps the space before a byline
+    blank_before: int
+    marked: bool  # printed as a "#" heading in the extraction
+
+    @property
+    def width(self) -> float:
+        return display_width(self.text)
+
+
+@dataclass
+class Unit:
+    """A paragraph (heading-first layout) or a line (heading-last layout) with what it was taken for."""
+
+    kind: str  # body, heading, zone, caption, marker, byline
+    text: str
+    line: Line
+    caption: Caption | None = None
+
+
+@dataclass
+class Draft:
+    headings: list[tuple[str, bool, bool]] = field(default_factory=list)  # (text, marked, zone label)
+    body: list[Paragraph] = field(default_factory=list)
+    body_lines: list[Line] = field(default_factory=list)  # heading-last layout: lines before joining
+    section_heading_lines: set[int] = field(default_factory=set)  # indices into body_lines
+    captions: list[Caption] = field(default_factory=list)
+    bylines: list[str] = field(default_factory=list)
+    markers: list[str] = field(default_factory=list)
+    continued_from: str | None = None
+    continued_to: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def has_body(self) -> bool:
+        return bool(self.body or self.body_lines)
+
+
+def parse_page(text: str, gazetteer: Gazetteer | None = None) -> ParsedPage:
+    """Parse one page's text (already decoded) into articles."""
+    finder = ZoneFinder(gazetteer or reference_gazetteer())
+    lines = _read_lines(text)
+    page = ParsedPage(PARSER_VERSION, HEADING_FIRST)
+    lines = _take_masthead(lines, page)
+    narrow = [ln for ln in lines if ln.width <= NARROW_LINE_WIDTH]
+    if len(lines) >= 10 and len(narrow) >= 0.6 * len(lines):
+        page.layout = HEADING_LAST
+        drafts = _HeadingLast(lines, finder, page).segment()
+    else:
+        drafts = _HeadingFirst(lines, finder, page).segment()
+    discovered: dict[str, DiscoveredZone] = {}
+    for position, draft in enumerate(drafts, start=1):
+        page.articles.append(_finish(draft, position, finder, discovered))
+    page.discovered_zones = list(discovered.values())
+    return page
+
+
+# --- reading lines ----------------------------------------------------------------------------
+
+
+def _read_lines(text: str) -> list[Line]:
+    text = text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
+    lines: list[Line] = []
+    blanks = 0
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        marked = stripped.startswith("#")
+        if marked:
+            stripped = stripped.lstrip("#").strip()
+        if not stripped:
+            blanks += 1
+            continue
+        normalised = normalize_inline(stripped)
+        if normalised:
+            lines.append(Line(normalised, " ".join(stripped.split()), blanks, marked))
+        blanks = 0
+    return lines
+
+
+def _take_masthead(lines: list[Line], page: ParsedPage) -> list[Line]:
+    """The masthead (刊头) is everything down to the line naming the issue (2024年第16期), near the top."""
+    for index, line in enumerate(lines[:12]):
+        match = MASTHEAD_RE.search(line.text)
+        if match:
+            page.issue_year, page.issue_number = int(match.group(1)), int(match.group(2))
+            masthead = "\n".join(ln.spaced for ln in lines[: index + 1])
+            page.masthead = masthead
+            date = MASTHEAD_DATE_RE.search(masthead)
+            if date:
+                page.issue_date = (
+                    f"{int(date.group(1)):04d}-{int(date.group(2)):02d}-{int(date.group(3)):02d}"
+                )
+            label = MASTHEAD_PAGE_RE.search(masthead)
+            if label:
+                page.page_label = label.group(1)
+            return lines[index + 1 :]
+    return lines
+
+
+# --- classification shared by both layouts ----------------------------------------------------
+
+
+def _is_zone_label(text: str, finder: ZoneFinder) -> bool:
+    """A line that is a zone's name: 运城经济技术开发区, 在临汾经济开发区(洪洞·甘亭)工业园区."""
+    if display_width(text) > 30 or not _is_heading_like(text):
+        return False
+    matches = finder.find(text)
+    if not matches:
+        return False
+    first = matches[0]
+    lead = text[: first.start]
+    return (
+        lead in ("", "在")
+        and bool(ZONE_LABEL_TAIL_RE.match(text[first.end :]))
+        and (text[first.end :] == "" or text.endswith(("园区", "园", "基地", "）", ")")))
+    )
+
+
+def _is_heading_like(text: str) -> bool:
+    return (
+        not ends_sentence(text)
+        and not text.endswith(("；", "：", "，", "、"))
+        and "。" not in text
+        and display_width(text) <= HEADING_MAX_WIDTH
+        and not DATELINE_RE.match(text)
+    )
+
+
+def _marker(text: str) -> tuple[str, str] | None:
+    match = MARKER_RE.match(text)
+    return (match.group(1), match.group(2).upper()) if match else None
+
+
+def _apply_marker(draft: Draft, text: str, kind: str, label: str) -> None:
+    draft.markers.append(text)
+    if kind == "上接":
+        draft.continued_from = label
+    else:
+        draft.continued_to = label
+
+
+# --- heading first ----------------------------------------------------------------------------
+
+
+class _HeadingFirst:
+    """Paragraph layout: each article's heading stands before its body."""
+
+    def __init__(self, lines: list[Line], finder: ZoneFinder, page: ParsedPage) -> None:
+        self.finder = finder
+        self.page = page
+        self.units = [self._classify(group) for group in _groups(lines)]
+
+    def _classify(self, group: list[Line]) -> Unit:
+        text = " ".join(ln.text for ln in group) if len(group) > 1 else group[0].text
+        first = group[0]
+        if _marker(text):
+            return Unit("marker", text, first)
+        caption = parse_caption(text)
+        if caption:
+            return Unit("caption", text, first, caption)
+        if first.marked:
+            return Unit("heading", text, first)
+        if _is_zone_label(text, self.finder):
+            return Unit("zone", text, first)
+        if is_byline_only(text):
+            return Unit("byline", text, first)
+        # A 小标题 is short or set apart by spaces or dashes; a longer phrase is a paragraph cut by a column.
+        if _is_heading_like(text) and (display_width(text) <= 24 or re.search(r"\s|——", text)):
+            return Unit("heading", text, first)
+        return Unit("body", text, first)
+
+    def segment(self) -> list[Draft]:
+        drafts: list[Draft] = []
+        current: Draft | None = None
+        units = self.units
+        i = 0
+        while i < len(units):
+            unit = units[i]
+            cut = current is not None and bool(current.body) and _is_cut(current.body[-1])
+            if unit.kind == "marker":
+                kind, label = _marker(unit.text)  # type: ignore[misc]
+                if kind == "上接" and not (current and current.headings and not current.has_body()):
+                    current = Draft()
+                    drafts.append(current)
+                if current is None:
+                    current = Draft()
+                    drafts.append(current)
+                _apply_marker(current, unit.text, kind, label)
+                i += 1
+                continue
+            if unit.kind == "caption" or self._uncredited_caption(unit, current, cut):
+                caption = unit.caption or Caption(unit.text)
+                if current is None:
+                    current = Draft()
+                    drafts.append(current)
+                current.captions.append(caption)
+                i += 1
+                continue
+            if cut and unit.kind in ("body", "heading") and not unit.line.marked:
+                # A column break cut the paragraph: the sentence goes on here.
+                current.body[-1].text = join_fragments([current.body[-1].text, unit.text])  # type: ignore[union-attr]
+                i += 1
+                continue
+            if unit.kind == "body":
+                if current is None:
+                    current = Draft()
+                    drafts.append(current)
+                current.body.append(Paragraph(unit.text))
+                i += 1
+                continue
+            # A run of heading-like paragraphs (with any captions among them).
+            j = i
+            while j < len(units) and units[j].kind in ("heading", "zone", "byline", "caption"):
+                j += 1
+            run = units[i:j]
+            following = units[j] if j < len(units) else None
+            if self._starts_article(run, following, current):
+                leading_bylines = []
+                while run and run[0].kind == "byline" and current is not None:
+                    leading_bylines.append(run.pop(0).text)
+                if current is not None:
+                    current.bylines.extend(leading_bylines)
+                if run:
+                    current = Draft()
+                    drafts.append(current)
+                    for part in run:
+                        if part.kind == "caption":
+                            current.captions.append(part.caption)  # type: ignore[arg-type]
+                        elif part.kind == "byline" and any(
+                            p.kind != "byline" for p in run[run.index(part) + 1 :]
+                        ):
+                            current.headings.append((part.text, part.line.marked, False))
+                        elif part.kind == "byline":
+                            current.bylines.append(part.text)
+                        else:
+                            current.headings.append((part.text, part.line.marked, part.kind == "zone"))
+                    if following is None or following.kind != "body":
+                        if following is None:
+                            current.warnings.append("标题下没有正文 (heading with no body)")
+            else:
+                for part in run:
+                    if part.kind == "caption":
+                        current.captions.append(part.caption)  # type: ignore[union-attr,arg-type]
+                    else:
+                        current.body.append(Paragraph(part.text, SECTION_HEADING))  # type: ignore[union-attr]
+            i = j
+        return drafts
+
+    def _uncredited_caption(self, unit: Unit, current: Draft | None, cut: bool) -> bool:
+        """An uncredited caption sits after a gap of blank lines, where a sentence was cut or under a heading."""
+        if unit.kind != "body" or unit.line.blank_before < 2 or display_width(unit.text) > 80:
+            return False
+        if not ends_sentence(unit.text) or current is None:
+            return False
+        return cut or (bool(current.headings) and not current.has_body())
+
+    def _starts_article(self, run: list[Unit], following: Unit | None, current: Draft | None) -> bool:
+        if current is None or not current.has_body():
+            return True
+        if any(u.kind == "zone" or u.line.marked for u in run):
+            return True
+        if run[0].kind == "byline":
+            return True
+        if following is None:
+            return True
+        if following.kind == "body" and DATELINE_RE.match(following.text):
+            return True
+        last = next((p for p in reversed(current.body) if p.kind != SECTION_HEADING), None)
+        return last is not None and split_trailing_byline(last.text).byline is not None
+
+
+def _is_cut(paragraph: Paragraph) -> bool:
+    """A body paragraph that stops mid-sentence (and not at a byline) goes on in the next one."""
+    return (
+        paragraph.kind != SECTION_HEADING
+        and not ends_clause(paragraph.text)
+        and split_trailing_byline(paragraph.text).byline is None
+    )
+
+
+def _groups(lines: list[Line]) -> list[list[Line]]:
+    """Lines not separated by a blank line belong together."""
+    groups: list[list[Line]] = []
+    for line in lines:
+        if groups and line.blank_before == 0 and not line.marked:
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    return groups
+
+
+# --- heading last -----------------------------------------------------------------------------
+
+TRAILING_NAMES_RE = re.compile(
+    f"[。！？”]\\s+(?:■\\s*)?([{CJK_CHARS}]{{2,4}}(?:\\s+[{CJK_CHARS}]{{2,4}}){{0,4}})$"
+)
+
+
+class _HeadingLast:
+    """Narrow-column layout: an article's body and byline come first, its heading after them."""
+
+    def __init__(self, lines: list[Line], finder: ZoneFinder, page: ParsedPage) -> None:
+        self.lines = lines
+        self.finder = finder
+        self.page = page
+        self.widths = [ln.width for ln in lines]
+
+    def column_width(self, index: int) -> float:
+        """The typical full-line width around ``index``: columns differ from article to article."""
+        around = [w for w in self.widths[max(0, index - 8) : index + 9] if w >= 8]
+        return statistics.median(around) if around else 15.0
+
+    def segment(self) -> list[Draft]:
+        drafts: list[Draft] = []
+        captions: list[tuple[int, Caption]] = []  # (number of drafts before it, caption)
+        current: Draft | None = None
+        closed: Draft | None = None  # the article whose heading may follow
+        lines = self.lines
+        i = 0
+        while i < len(lines):
+            line = lines[i]
+            marker = _marker(line.text)
+            if marker:
+                if marker[0] == "上接" or current is None:
+                    current = Draft()
+                    drafts.append(current)
+                _apply_marker(current, line.text, *marker)
+                if marker[0] != "上接":
+                    closed, current = current, None
+                i += 1
+                continue
+            caption = parse_caption(line.text)
+            if caption:
+                captions.append((len(drafts), caption))
+                if current is not None and current.body_lines and ends_sentence(current.body_lines[-1].text):
+                    closed, current = current, None  # an article without a heading ends at a picture
+                i += 1
+                continue
+            if closed is not None and current is None:
+                taken = self._take_heading(i, closed)
+                if taken:
+                    i += taken
+                    continue
+                closed = None
+            if current is None:
+                current = Draft()
+                drafts.append(current)
+            at_boundary = not current.body_lines or ends_sentence(current.body_lines[-1].text)
+            if at_boundary and current.body_lines and self._heading_run_ahead(i):
+                closed, current = current, None
+                i += self._take_heading(i, closed)
+                continue
+            if at_boundary and current.body_lines and self._is_section_heading(i):
+                current.section_heading_lines.add(len(current.body_lines))
+                current.body_lines.append(line)
+                i += 1
+                continue
+            current.body_lines.append(line)
+            if TRAILING_NAMES_RE.search(line.spaced) and split_trailing_byline(line.text).byline:
+                closed, current = current, None
+            i += 1
+        _attach_captions(drafts, captions)
+        for draft in drafts:
+            self._join_paragraphs(draft)
+        return drafts
+
+    def _group_end(self, start: int) -> int:
+        """Index after the block of lines that starts at ``start`` (lines with no blank line between)."""
+        end = start + 1
+        while end < len(self.lines) and self.lines[end].blank_before == 0:
+            end += 1
+        return end
+
+    def _is_strong_heading_line(self, index: int) -> bool:
+        text = self.lines[index].text
+        return (
+            _is_zone_label(text, self.finder)
+            or bool(DASH_RE.match(text))
+            or bool(SPEECH_VERB_RE.search(text))
+            or bool(COUPLET_RE.search(text))
+            or is_byline_only(text)
+            or self.lines[index].width > 1.3 * self.column_width(index)
+        )
+
+    def _is_heading_group(self, start: int, end: int) -> bool:
+        """A block of lines that, after an article's end, can only be (part of) its heading."""
+        indices = range(start, end)
+        if any(
+            not _is_heading_like(self.lines[k].text) or parse_caption(self.lines[k].text) for k in indices
+        ):
+            return False
+        if any(self._is_strong_heading_line(k) for k in indices):
+            return True
+        return end - start >= 2 and all(
+            self.lines[k].width <= 8 for k in indices
+        )  # a title set in narrow lines
+
+    def _take_heading(self, start: int, closed: Draft) -> int:
+        """Take the heading lines at ``start`` into the article just closed; returns how many lines."""
+        index = start
+        while index < len(self.lines):
+            end = self._group_end(index)
+            if not self._is_heading_group(index, end):
+                break
+            index = end
+        index = max(index, start + self._heading_run_ahead(start))
+        for text, is_zone in _heading_texts(self.lines[start:index], self.finder):
+            if is_byline_only(text):
+                closed.bylines.append(text)
+            else:
+                closed.headings.append((text, False, is_zone))
+        return index - start
+
+    def _heading_run_ahead(self, start: int) -> int:
+        """Heading-like lines ending in a byline, a zone line or the page's end: the heading of the article
+        before them. Returns how many lines, or 0."""
+        index = start
+        strong = False
+        while index < len(self.lines):
+            line = self.lines[index]
+            if not _is_heading_like(line.text) or parse_caption(line.text):
+                break
+            if (
+                is_byline_only(line.text)
+                or _is_zone_label(line.text, self.finder)
+                or DASH_RE.match(line.text)
+            ):
+                strong = True
+            index += 1
+            if index - start > 6:
+                return 0
+        if index > start and (strong or index == len(self.lines)):
+            return index - start
+        return 0
+
+    def _is_section_heading(self, index: int) -> bool:
+        """A 小标题 inside the body: a short phrase printed in the same block as the next paragraph."""
+        line = self.lines[index]
+        nxt = self.lines[index + 1] if index + 1 < len(self.lines) else None
+        return (
+            _is_heading_like(line.text)
+            and nxt is not None
+            and nxt.blank_before == 0
+            and line.width <= 0.85 * self.column_width(index)
+        )
+
+    def _join_paragraphs(self, draft: Draft) -> None:
+        """Rejoin column lines into paragraphs: a paragraph ends where a sentence ends and a new one is indented."""
+        heading_at = draft.section_heading_lines
+        paragraphs: list[Paragraph] = []
+        fragments: list[str] = []
+        lines = draft.body_lines
+        for k, line in enumerate(lines):
+            if k in heading_at:
+                if fragments:
+                    paragraphs.append(Paragraph(join_fragments(fragments)))
+                    fragments = []
+                paragraphs.append(Paragraph(line.text, SECTION_HEADING))
+                continue
+            first_of_paragraph = not fragments
+            fragments.append(line.text)
+            nxt = lines[k + 1] if k + 1 < len(lines) else None
+            if nxt is None or (k + 1) in heading_at:
+                continue
+            if ends_sentence(line.text) or (ends_clause(line.text) and not line.text.endswith("；")):
+                # A sentence ending at a full line may go on: the paragraph ends where the next line is
+                # indented (a first line is two characters short) or this line is short.
+                width = self.column_width(self.lines.index(line))
+                indent = 2.0 if first_of_paragraph else 0.0
+                full = line.width >= width - indent - 1.5 and nxt.width >= width - 1.0
+                if not full:
+                    paragraphs.append(Paragraph(join_fragments(fragments)))
+                    fragments = []
+        if fragments:
+            paragraphs.append(Paragraph(join_fragments(fragments)))
+        draft.body = paragraphs
+        draft.body_lines = []
+
+
+def _heading_texts(lines: list[Line], finder: ZoneFinder) -> list[tuple[str, bool]]:
+    """The texts of heading lines: a title broken over narrow lines is rejoined; a blank line, a zone line,
+    a ——subtitle or a byline starts a new part."""
+    parts: list[list[str]] = [[]]
+    for line in lines:
+        if DASH_RE.match(line.text) or is_byline_only(line.text) or _is_zone_label(line.text, finder):
+            parts.append([line.text])
+            parts.append([])
+        elif line.blank_before and parts[-1]:
+            parts.append([line.text])
+        else:
+            parts[-1].append(line.text)
+    texts = []
+    for part in parts:
+        if not part:
+            continue
+        if len(part) > 1 and all(display_width(t) <= 8 for t in part):
+            text = join_fragments(part)
+        else:
+            text = " ".join(part)
+        texts.append((text, _is_zone_label(text, finder)))
+    return texts
+
+
+def _bigrams(text: str) -> set[str]:
+    chars = re.sub(f"[^{CJK_CHARS}]", "", text)
+    return {chars[k : k + 2] for k in range(len(chars) - 1)}
+
+
+def _attach_captions(drafts: list[Draft], captions: list[tuple[int, Caption]]) -> None:
+    """A caption between two articles goes with the one whose text it shares most with."""
+    for before, caption in captions:
+        candidates = [
+            d
+            for d in (
+                drafts[before - 1] if before else None,
+                drafts[before] if before < len(drafts) else None,
+            )
+            if d
+        ]
+        if not candidates:
+            continue
+        words = _bigrams(caption.text)
+
+        def overlap(draft: Draft) -> int:
+            text = " ".join(t for t, _, _ in draft.headings) + " ".join(ln.text for ln in draft.body_lines)
+            return len(words & _bigrams(text))
+
+        best = max(candidates, key=overlap)
+        best.captions.append(caption)
+
+
+# --- finishing an article ---------------------------------------------------------------------
+
+
+def _assign_heading(draft: Draft, article: ParsedArticle) -> None:
+    parts = list(draft.headings)
+    if not parts:
+        return
+    marked = [k for k, (_, is_marked, _) in enumerate(parts) if is_marked]
+    if marked:
+        t = marked[0]
+        kicker = [p[0] for p in parts[:t]]
+        title = parts[t][0]
+        subtitle = [p[0] for p in parts[t + 1 :]]
+    else:
+        kicker = []
+        while parts and (parts[0][2] or SPEECH_VERB_RE.search(parts[0][0])) and len(parts) > 1:
+            kicker.append(parts.pop(0)[0])
+        if len(parts) == 1 and parts[0][2] and not kicker:
+            kicker.append(parts.pop(0)[0])
+        title = parts[0][0] if parts else None
+        subtitle = [p[0] for p in parts[1:]]
+    article.kicker = " ".join(kicker) or None
+    article.title = title
+    cleaned = [DASH_RE.sub("", s).strip() for s in subtitle]
+    article.subtitle = " ".join(s for s in cleaned if s) or None
+    if title is None:
+        article.warnings.append("标题缺失 (heading has no title)")
+
+
+def _first_sentence(text: str) -> str:
+    match = re.search(r"[。！？]+[”’」』]*", text)
+    return text[: match.end()] if match else text
+
+
+def _finish(
+    draft: Draft, position: int, finder: ZoneFinder, discovered: dict[str, DiscoveredZone]
+) -> ParsedArticle:
+    article = ParsedArticle(position=position, captions=draft.captions, warnings=list(draft.warnings))
+    article.continued_from, article.continued_to = draft.continued_from, draft.continued_to
+    article.continuation_markers = draft.markers
+    _assign_heading(draft, article)
+    paragraphs = [p for p in draft.body if p.text]
+    bylines: list[str] = []
+    authors: list[str] = []
+    first_text = next((p for p in paragraphs if p.kind != SECTION_HEADING), None)
+    if first_text is not None:
+        opening = split_opening(first_text.text)
+        article.dateline = opening.dateline
+        first_text.text = opening.text
+        if opening.byline:
+            bylines.append(opening.byline)
+            authors.extend(opening.authors)
+            if opening.uncertain:
+                article.warnings.append(f"署名与正文的分界是推测的 (byline end guessed): {opening.byline}")
+    last_text = next((p for p in reversed(paragraphs) if p.kind != SECTION_HEADING), None)
+    if last_text is not None and last_text.text:
+        inline_to = INLINE_TO_MARKER_RE.search(last_text.text)
+        if inline_to:
+            article.continuation_markers.append(inline_to.group(0).strip())
+            article.continued_to = inline_to.group(2).upper()
+            last_text.text = last_text.text[: inline_to.start()]
+        ending = split_trailing_byline(last_text.text)
+        if ending.byline:
+            bylines.append(ending.byline)
+            authors.extend(ending.authors)
+            last_text.text = ending.text or ""
+    for byline in draft.bylines:
+        bylines.append(byline)
+        authors.extend(names_in(byline.replace("■", " ")) or [])
+    article.paragraphs = [p for p in paragraphs if p.text]
+    article.byline = "；".join(bylines) or None
+    article.authors = list(dict.fromkeys(authors))
+    if not article.paragraphs and not article.warnings:
+        article.warnings.append("标题下没有正文 (heading with no body)")
+    _tag_places(article, finder, discovered)
+    return article
+
+
+def _tag_places(article: ParsedArticle, finder: ZoneFinder, discovered: dict[str, DiscoveredZone]) -> None:
+    heading = " ".join(t for t in (article.kicker, article.title, article.subtitle) if t)
+    body = article.body
+    opening = _first_sentence(next((p.text for p in article.paragraphs if p.kind != SECTION_HEADING), ""))
+    captions = " ".join(c.text for c in article.captions)
+    zones: list[str] = []
+    primary = None
+    for part in (heading, body, captions):
+        for match in finder.find(part):
+            if match.discovered and match.zone not in discovered:
+                discovered[match.zone] = finder.discovered_zone(match)
+                article.warnings.append(f"地名表中没有的开发区 (zone not in gazetteer): {match.zone}")
+            if match.zone not in zones:
+                zones.append(match.zone)
+    heading_zones = finder.find(heading)
+    if heading_zones:
+        primary = heading_zones[0].zone
+    else:
+        opening_zones = finder.find(opening)
+        if opening_zones:
+            primary = opening_zones[0].zone
+    if primary:
+        zones.remove(primary)
+        zones.insert(0, primary)
+    article.zone = primary
+    article.zones = zones
+    city = finder.city_of(primary, discovered) if primary else None
+    article.city = city or finder.single_city(heading) or finder.single_city(opening)
