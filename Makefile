@@ -1,0 +1,22 @@
+# make serve — install, migrate, load seeds/, collect static files, run gunicorn on 127.0.0.1:8000
+# make test  — install with the dev extra, then ruff and pytest
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: serve test
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+serve: $(BIN)/python
+	$(BIN)/pip install -e .
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py ingest seeds/
+	$(BIN)/python manage.py collectstatic --noinput
+	$(BIN)/gunicorn kfq_archive.wsgi --preload --bind 127.0.0.1:8000
+
+test: $(BIN)/python
+	$(BIN)/pip install -e '.[dev]'
+	$(BIN)/ruff check .
+	$(BIN)/pytest
