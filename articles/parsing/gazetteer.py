@@ -171,9 +171,7 @@ class Gazetteer:
         counties = []
         for row in _read_csv(divisions_path):
             city_name = row["prefecture_city"]
-            cities.setdefault(
-                city_name, City(city_name, row["prefecture_short"], CITY_CODES.get(city_name, ""))
-            )
+            cities.setdefault(city_name, City(city_name, row["prefecture_short"], CITY_CODES.get(city_name, "")))
             counties.append(County(row["county"], row["county_short"], city_name, row["kind"]))
         zones = []
         for row in _read_csv(zones_path):
@@ -199,11 +197,8 @@ class Gazetteer:
 
     def aliases_of(self, zone_name: str) -> list[str]:
         """All printed forms of one zone, its full name first."""
-        return [zone_name] + sorted(
-            (a for a, z in self._alias_index.items() if z == zone_name and a != zone_name),
-            key=len,
-            reverse=True,
-        )
+        others = (a for a, z in self._alias_index.items() if z == zone_name and a != zone_name)
+        return [zone_name, *sorted(others, key=len, reverse=True)]
 
     def city_short(self, city_name: str | None) -> str | None:
         if not city_name:

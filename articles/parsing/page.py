@@ -109,10 +109,17 @@ def parse_page(text: str, gazetteer: Gazetteer | None = None) -> ParsedPage:
     else:
         drafts = _HeadingFirst(lines, finder, page).segment()
     discovered: dict[str, DiscoveredZone] = {}
-    for position, draft in enumerate(drafts, start=1):
-        page.articles.append(_finish(draft, position, finder, discovered))
+    for draft in drafts:
+        if draft.headings or draft.has_body():
+            page.articles.append(_finish(draft, len(page.articles) + 1, finder, discovered))
+        else:  # a caption, marker or byline that belongs to no article on this page
+            page.leftovers.extend(draft.markers + draft.bylines + [_caption_text(c) for c in draft.captions])
     page.discovered_zones = list(discovered.values())
     return page
+
+
+def _caption_text(caption: Caption) -> str:
+    return " ".join(part for part in (caption.text, caption.credit) if part)
 
 
 # --- reading lines ----------------------------------------------------------------------------
@@ -147,9 +154,7 @@ def _take_masthead(lines: list[Line], page: ParsedPage) -> list[Line]:
             page.masthead = masthead
             date = MASTHEAD_DATE_RE.search(masthead)
             if date:
-                page.issue_date = (
-                    f"{int(date.group(1)):04d}-{int(date.group(2)):02d}-{int(date.group(3)):02d}"
-                )
+                page.issue_date = f"{int(date.group(1)):04d}-{int(date.group(2)):02d}-{int(date.group(3)):02d}"
             label = MASTHEAD_PAGE_RE.search(masthead)
             if label:
                 page.page_label = label.group(1)
@@ -208,9 +213,11 @@ class _HeadingFirst:
     def __init__(self, lines: list[Line], finder: ZoneFinder, page: ParsedPage) -> None:
         self.finder = finder
         self.page = page
-        self.units = [self._classify(group) for group in _groups(lines)]
+        self.units: list[Unit] = []
+        for group in _groups(lines):
+            self.units.append(self._classify(group, self.units[-1] if self.units else None))
 
-    def _classify(self, group: list[Line]) -> Unit:
+    def _classify(self, group: list[Line], previous: Unit | None) -> Unit:
         text = " ".join(ln.text for ln in group) if len(group) > 1 else group[0].text
         first = group[0]
         if _marker(text):
@@ -224,8 +231,12 @@ class _HeadingFirst:
             return Unit("zone", text, first)
         if is_byline_only(text):
             return Unit("byline", text, first)
-        # A 小标题 is short or set apart by spaces or dashes; a longer phrase is a paragraph cut by a column.
-        if _is_heading_like(text) and (display_width(text) <= 24 or re.search(r"\s|——", text)):
+        # A 小标题 is short or set apart by spaces or dashes; a longer phrase, or one with a comma, is a
+        # paragraph cut by a column break, unless it follows a title (a subtitle may have a comma).
+        under_title = previous is not None and (previous.kind == "zone" or previous.line.marked)
+        if _is_heading_like(text) and (
+            (display_width(text) <= 24 and ("，" not in text or under_title)) or re.search(r"\s|——", text)
+        ):
             return Unit("heading", text, first)
         return Unit("body", text, first)
 
@@ -281,14 +292,13 @@ class _HeadingFirst:
                 if current is not None:
                     current.bylines.extend(leading_bylines)
                 if run:
-                    current = Draft()
-                    drafts.append(current)
+                    if current is None or current.headings or current.has_body():
+                        current = Draft()
+                        drafts.append(current)
                     for part in run:
                         if part.kind == "caption":
                             current.captions.append(part.caption)  # type: ignore[arg-type]
-                        elif part.kind == "byline" and any(
-                            p.kind != "byline" for p in run[run.index(part) + 1 :]
-                        ):
+                        elif part.kind == "byline" and any(p.kind != "byline" for p in run[run.index(part) + 1 :]):
                             current.headings.append((part.text, part.line.marked, False))
                         elif part.kind == "byline":
                             current.bylines.append(part.text)
@@ -351,9 +361,7 @@ def _groups(lines: list[Line]) -> list[list[Line]]:
 
 # --- heading last -----------------------------------------------------------------------------
 
-TRAILING_NAMES_RE = re.compile(
-    f"[。！？”]\\s+(?:■\\s*)?([{CJK_CHARS}]{{2,4}}(?:\\s+[{CJK_CHARS}]{{2,4}}){{0,4}})$"
-)
+TRAILING_NAMES_RE = re.compile(f"[。！？”]\\s+(?:■\\s*)?([{CJK_CHARS}]{{2,4}}(?:\\s+[{CJK_CHARS}]{{2,4}}){{0,4}})$")
 
 
 class _HeadingLast:
@@ -445,15 +453,11 @@ class _HeadingLast:
     def _is_heading_group(self, start: int, end: int) -> bool:
         """A block of lines that, after an article's end, can only be (part of) its heading."""
         indices = range(start, end)
-        if any(
-            not _is_heading_like(self.lines[k].text) or parse_caption(self.lines[k].text) for k in indices
-        ):
+        if any(not _is_heading_like(self.lines[k].text) or parse_caption(self.lines[k].text) for k in indices):
             return False
         if any(self._is_strong_heading_line(k) for k in indices):
             return True
-        return end - start >= 2 and all(
-            self.lines[k].width <= 8 for k in indices
-        )  # a title set in narrow lines
+        return end - start >= 2 and all(self.lines[k].width <= 8 for k in indices)  # a title set in narrow lines
 
     def _take_heading(self, start: int, closed: Draft) -> int:
         """Take the heading lines at ``start`` into the article just closed; returns how many lines."""
@@ -480,11 +484,7 @@ class _HeadingLast:
             line = self.lines[index]
             if not _is_heading_like(line.text) or parse_caption(line.text):
                 break
-            if (
-                is_byline_only(line.text)
-                or _is_zone_label(line.text, self.finder)
-                or DASH_RE.match(line.text)
-            ):
+            if is_byline_only(line.text) or _is_zone_label(line.text, self.finder) or DASH_RE.match(line.text):
                 strong = True
             index += 1
             if index - start > 6:
@@ -569,24 +569,17 @@ def _bigrams(text: str) -> set[str]:
 def _attach_captions(drafts: list[Draft], captions: list[tuple[int, Caption]]) -> None:
     """A caption between two articles goes with the one whose text it shares most with."""
     for before, caption in captions:
-        candidates = [
-            d
-            for d in (
-                drafts[before - 1] if before else None,
-                drafts[before] if before < len(drafts) else None,
-            )
-            if d
-        ]
+        candidates = drafts[max(0, before - 1) : before + 1]
         if not candidates:
+            drafts.append(Draft(captions=[caption]))  # no article on the page: kept as a leftover
             continue
         words = _bigrams(caption.text)
-
-        def overlap(draft: Draft) -> int:
-            text = " ".join(t for t, _, _ in draft.headings) + " ".join(ln.text for ln in draft.body_lines)
-            return len(words & _bigrams(text))
-
-        best = max(candidates, key=overlap)
+        best = max(candidates, key=lambda draft: len(words & _bigrams(_draft_text(draft))))
         best.captions.append(caption)
+
+
+def _draft_text(draft: Draft) -> str:
+    return " ".join(t for t, _, _ in draft.headings) + " ".join(ln.text for ln in draft.body_lines)
 
 
 # --- finishing an article ---------------------------------------------------------------------
@@ -623,9 +616,7 @@ def _first_sentence(text: str) -> str:
     return text[: match.end()] if match else text
 
 
-def _finish(
-    draft: Draft, position: int, finder: ZoneFinder, discovered: dict[str, DiscoveredZone]
-) -> ParsedArticle:
+def _finish(draft: Draft, position: int, finder: ZoneFinder, discovered: dict[str, DiscoveredZone]) -> ParsedArticle:
     article = ParsedArticle(position=position, captions=draft.captions, warnings=list(draft.warnings))
     article.continued_from, article.continued_to = draft.continued_from, draft.continued_to
     article.continuation_markers = draft.markers

@@ -22,9 +22,7 @@ FOUNDER_TIMES_RE = re.compile(r"(?<=\d)\s*伊\s*(?=\d)")
 
 _SPACE_RE = re.compile(r"[ \t\u00a0\u2002\u2003\u2009\u3000]+")
 _ALNUM = "A-Za-z0-9%+.·"
-_SPACE_BETWEEN_CJK_AND_ASCII = re.compile(
-    f"(?<=[{_CJKISH}])[ ]+(?=[{_ALNUM}])|(?<=[{_ALNUM}])[ ]+(?=[{_CJKISH}])"
-)
+_SPACE_BETWEEN_CJK_AND_ASCII = re.compile(f"(?<=[{_CJKISH}])[ ]+(?=[{_ALNUM}])|(?<=[{_ALNUM}])[ ]+(?=[{_CJKISH}])")
 # Quotes and dashes keep their spaces: titles use them as separators ("“延链”“补链” 做强…").
 _TIGHT_PUNCT = "，。、；：？！（）《》〈〉【】「」『』…·～■"
 _SPACE_NEXT_TO_CJK_PUNCT = re.compile(f"[ ]+(?=[{_TIGHT_PUNCT}])|(?<=[{_TIGHT_PUNCT}])[ ]+")
@@ -108,13 +106,7 @@ def join_fragments(fragments: list[str]) -> str:
         fragment = fragment.strip()
         if not fragment:
             continue
-        if (
-            out
-            and out[-1].isascii()
-            and out[-1].isalpha()
-            and fragment[0].isascii()
-            and fragment[0].isalpha()
-        ):
+        if out and out[-1].isascii() and out[-1].isalpha() and fragment[0].isascii() and fragment[0].isalpha():
             out += " "
         out += fragment
     return out

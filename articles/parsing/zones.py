@@ -101,7 +101,7 @@ class ZoneFinder:
             word = run.group()
             cut = max((i + 1 for i, ch in enumerate(word) if ch in _PLACE_BOUNDARY), default=0)
             word = word[cut:]
-            if not 2 <= len(word) <= 4 or _NUMERAL.search(word):
+            if not 2 <= len(word) <= 3 or _NUMERAL.search(word):
                 return None
             place = word
         name = place + suffix

@@ -1,0 +1,67 @@
+import pytest
+
+from articles.parsing.people import is_byline_only, parse_caption, split_opening, split_trailing_byline
+
+
+def test_opening_byline_glued_to_the_story():
+    opening = split_opening("科学导报讯 记者王波 通讯员张伦 王昱为深入贯彻落实省委决策部署。")
+    assert opening.dateline == "科学导报讯"
+    assert opening.byline == "记者王波 通讯员张伦 王昱"
+    assert opening.authors == ["王波", "张伦", "王昱"]
+    assert opening.text == "为深入贯彻落实省委决策部署。"
+    assert not opening.uncertain
+
+
+def test_opening_byline_with_three_character_name_and_space():
+    opening = split_opening("科学导报讯 记者 欧阳明远 近日，某开发区召开会议。")
+    assert opening.authors == ["欧阳明远"]
+    assert opening.text == "近日，某开发区召开会议。"
+
+
+def test_dateline_without_byline():
+    opening = split_opening("科学导报 4月4日，大同市委副书记调研。")
+    assert (opening.dateline, opening.byline, opening.text) == ("科学导报", None, "4月4日，大同市委副书记调研。")
+
+
+def test_no_dateline_no_byline():
+    opening = split_opening("春潮涌动，战鼓催征。")
+    assert (opening.dateline, opening.byline, opening.text) == (None, None, "春潮涌动，战鼓催征。")
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "text", "authors"),
+    [
+        ("推动工作再上新台阶。何志敏 杨润枫", "推动工作再上新台阶。", ["何志敏", "杨润枫"]),
+        ("有力推进项目建设。冯毅松 王志军", "有力推进项目建设。", ["冯毅松", "王志军"]),
+        ("张馨", None, ["张馨"]),
+        ("■畅雪 任逢春", None, ["畅雪", "任逢春"]),
+        ("贡献开发区力量。进晓宇", "贡献开发区力量。", ["进晓宇"]),
+        ("夯实开发区高质量发展硬支撑。", "夯实开发区高质量发展硬支撑。", []),
+        ("营造更好环境。综合报道", "营造更好环境。综合报道", []),  # not a person's name
+    ],
+)
+def test_trailing_byline(paragraph, text, authors):
+    ending = split_trailing_byline(paragraph)
+    assert ending.text == text
+    assert ending.authors == authors
+
+
+def test_byline_only():
+    assert is_byline_only("张馨")
+    assert is_byline_only("■ 畅雪 任逢春")
+    assert is_byline_only("记者 王波")
+    assert not is_byline_only("专刊")
+    assert not is_byline_only("求真务实抓落实")
+
+
+def test_captions_with_credits():
+    caption = parse_caption("省委常委在太重调研智能装备制造产业发展情况。■梁琛摄")
+    assert (caption.text, caption.credit, caption.photographer) == (
+        "省委常委在太重调研智能装备制造产业发展情况。",
+        "梁琛摄",
+        "梁琛",
+    )
+    caption = parse_caption("招聘会现场。临汾经开区供图")
+    assert (caption.text, caption.credit, caption.photographer) == ("招聘会现场。", "临汾经开区供图", None)
+    assert parse_caption("这是一段普通的正文，没有署名。") is None
+    assert parse_caption("他说要拍摄") is None
