@@ -62,3 +62,13 @@ def test_no_line_break_inside_a_paragraph(exported):
     for row in exported:
         for paragraph in row["body"].split("\n"):
             assert paragraph.strip() == paragraph and paragraph
+
+
+def test_masthead_date_and_page_label_reach_the_issue_and_page():
+    from articles.models import Page
+    from articles.services.ingest import ingest_page
+
+    text = "开发区建设\n\n2025年第3期 2025年1月17日 星期五 D1版\n\n寿阳经济技术开发区\n\n新项目落地投产\n\n科学导报讯 正文。王波\n"
+    result = ingest_page(text.encode("utf-8"), "p.txt", page_label="D9")
+    page = Page.objects.select_related("issue").get(pk=result.page.pk)
+    assert (page.issue.year, page.issue.number, str(page.issue.date), page.label) == (2025, 3, "2025-01-17", "D1")

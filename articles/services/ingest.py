@@ -70,10 +70,12 @@ def ingest_page(
         gazetteer = gazetteer_from_db()
         parsed = parse_page(parser_input(decoded.text), gazetteer)
         year, number, issue_warnings = reconcile_issue(parsed, issue_year, issue_number)
-        issue, date_warnings = find_or_create_issue(year, number, issue_date)
+        # What the masthead prints (date, page label) wins over hints, as the issue number does.
+        printed_date = datetime.date.fromisoformat(parsed.issue_date) if parsed.issue_date else None
+        issue, date_warnings = find_or_create_issue(year, number, printed_date or issue_date)
         page = Page.objects.create(
             issue=issue,
-            label=page_label,
+            label=parsed.page_label or page_label,
             source_file=source_file,
             raw_bytes=data,
             raw_text=decoded.text,
