@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 
 class City(models.Model):
@@ -18,6 +19,11 @@ class City(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        from .places import city_slug
+
+        return reverse("city", args=[city_slug(self.code)])
 
 
 class County(models.Model):
@@ -82,6 +88,9 @@ class Zone(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("zone", args=[self.pk])
+
 
 class Issue(models.Model):
     """One issue of the supplement, e.g. 2024年第16期."""
@@ -99,6 +108,14 @@ class Issue(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    def get_absolute_url(self) -> str:
+        """/issues/2024-16/; /issues/2024-04-26/ when only the date is known; /issues/id-7/ otherwise."""
+        if self.year and self.number:
+            return reverse("issue", args=[f"{self.year}-{self.number}"])
+        if self.date:
+            return reverse("issue", args=[self.date.isoformat()])
+        return reverse("issue", args=[f"id-{self.pk}"])
 
     @property
     def label(self) -> str:
@@ -140,6 +157,9 @@ class Page(models.Model):
         issue = self.issue.label if self.issue else "?"
         return f"{issue} {self.label or '?'}（{self.source_file}）"
 
+    def get_absolute_url(self) -> str:
+        return reverse("page", args=[self.pk])
+
 
 class Author(models.Model):
     name = models.CharField("姓名", max_length=50, unique=True)
@@ -151,6 +171,9 @@ class Author(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("author", args=[self.pk])
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -219,6 +242,9 @@ class Article(models.Model):
         if kwargs.get("update_fields") is not None and "paragraphs" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "body_text"}
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("article", args=[self.pk])
 
     def author_names(self) -> list[str]:
         return [authorship.author.name for authorship in self.authorships.all()]

@@ -1,8 +1,324 @@
-from django.shortcuts import render
+"""Reader-facing pages: home, cities, zones, issues, pages, articles, authors; robots.txt and OpenSearch."""
 
-from .models import Article
+from __future__ import annotations
+
+import datetime
+import re
+from collections import defaultdict
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from . import browse
+from .models import Article, Author, City, Issue, Page, Zone
+from .places import SLUG_CODES, city_slug
+
+PER_PAGE = 20
 
 
+def paginate(request, articles, per_page: int = PER_PAGE):
+    paginator = Paginator(articles, per_page)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def listing(articles):
+    """Articles for lists: with what a list line shows, loaded in a fixed number of queries."""
+    return articles.select_related("page__issue", "zone", "city").prefetch_related("authorships__author")
+
+
+@require_GET
 def home(request):
-    articles = Article.objects.visible().with_related()
-    return render(request, "articles/home.html", {"articles": articles})
+    visible = browse.visible_articles()
+    latest_issue = (
+        Issue.objects.filter(is_published=True, pages__is_published=True, pages__articles__in=visible)
+        .distinct()
+        .order_by("-year", "-number", "-date")
+        .first()
+    )
+    latest_issue_articles = (
+        listing(browse.reading_order(visible.filter(page__issue=latest_issue))) if latest_issue else []
+    )
+    counts = browse.zone_counts()
+    top_zones = Zone.objects.in_bulk([pk for pk, _ in counts.most_common(10)])
+    context = {
+        "map": browse.tile_map(),
+        "latest_issue": latest_issue,
+        "latest_issue_articles": latest_issue_articles,
+        "top_zones": [(top_zones[pk], n) for pk, n in counts.most_common(10)],
+        "recent": listing(browse.newest_first(visible))[:10],
+        "article_total": visible.count(),
+        "zone_total": len(counts),
+    }
+    return render(request, "articles/home.html", context)
+
+
+def city_by_slug(slug: str) -> City:
+    code = SLUG_CODES.get(slug, slug)
+    return get_object_or_404(City, code=code)
+
+
+@require_GET
+def city(request, slug):
+    city = city_by_slug(slug)
+    counts = browse.zone_counts()
+    zones = [(zone, counts.get(zone.pk, 0)) for zone in city.zones.select_related("county")]
+    zones.sort(key=lambda pair: (-pair[1], pair[0].name))
+    articles = browse.visible_articles().filter(city=city)
+    context = {
+        "city": city,
+        "slug": city_slug(city.code),
+        "zones": zones,
+        "article_count": articles.count(),
+        "page_obj": paginate(request, listing(browse.newest_first(articles))),
+        "map": browse.tile_map(),
+    }
+    return render(request, "articles/city.html", context)
+
+
+@require_GET
+def zone_list(request):
+    counts = browse.zone_counts()
+    groups = defaultdict(list)
+    for zone in Zone.objects.select_related("city", "county"):
+        groups[zone.city_id].append((zone, counts.get(zone.pk, 0)))
+    cities = [(city, groups.get(city.pk, [])) for city in City.objects.all()]
+    context = {
+        "cities": cities,
+        "no_city": groups.get(None, []),
+        "zone_total": sum(len(zones) for zones in groups.values()),
+    }
+    return render(request, "articles/zone_list.html", context)
+
+
+@require_GET
+def zone(request, pk):
+    zone = get_object_or_404(Zone.objects.select_related("city", "county"), pk=pk)
+    articles = browse.zone_articles(zone)
+    context = {
+        "zone": zone,
+        "article_count": articles.count(),
+        "primary_count": articles.filter(zone=zone).count(),
+        "page_obj": paginate(request, listing(browse.newest_first(articles))),
+        "chart": browse.coverage_chart(articles),
+        "related": browse.related_zones(zone),
+    }
+    return render(request, "articles/zone.html", context)
+
+
+def published_issues():
+    return Issue.objects.filter(is_published=True)
+
+
+@require_GET
+def issue_list(request):
+    visible = browse.visible_articles()
+    issues = (
+        published_issues()
+        .annotate(
+            article_count=Count("pages__articles", filter=Q(pages__articles__in=visible), distinct=True),
+            page_count=Count("pages", filter=Q(pages__is_published=True), distinct=True),
+        )
+        .order_by("-year", "-number", "-date")
+    )
+    years = defaultdict(list)
+    for issue in issues:
+        years[issue.year].append(issue)
+    unknown_pages = (
+        Page.objects.filter(issue=None, is_published=True)
+        .annotate(article_count=Count("articles", filter=Q(articles__in=visible), distinct=True))
+        .order_by("-created_at", "-pk")
+    )
+    context = {
+        "years": sorted(years.items(), key=lambda item: (item[0] is None, -(item[0] or 0))),
+        "unknown_pages": unknown_pages,
+    }
+    return render(request, "articles/issue_list.html", context)
+
+
+ISSUE_KEY = re.compile(r"^(?:(?P<year>\d{4})-(?P<number>\d{1,3})|(?P<date>\d{4}-\d{2}-\d{2})|id-(?P<pk>\d+))$")
+
+
+def issue_by_key(key: str) -> Issue:
+    match = ISSUE_KEY.match(key)
+    if not match:
+        raise Http404("no such issue")
+    issues = published_issues()
+    if match["year"]:
+        return get_object_or_404(issues, year=int(match["year"]), number=int(match["number"]))
+    if match["date"]:
+        try:
+            date = datetime.date.fromisoformat(match["date"])
+        except ValueError as error:
+            raise Http404("no such issue") from error
+        found = issues.filter(date=date).order_by("number").first()
+        if found is None:
+            raise Http404("no such issue")
+        return found
+    return get_object_or_404(issues, pk=int(match["pk"]))
+
+
+def page_articles(pages):
+    return pages.prefetch_related(
+        Prefetch(
+            "articles",
+            queryset=listing(browse.visible_articles().order_by("position")),
+            to_attr="visible",
+        )
+    )
+
+
+@require_GET
+def issue(request, key):
+    issue = issue_by_key(key)
+    pages = page_articles(issue.pages.filter(is_published=True).order_by("label", "source_file", "pk"))
+    mastheads = list(dict.fromkeys(page.masthead for page in pages if page.masthead))
+    context = {
+        "issue": issue,
+        "pages": pages,
+        "article_count": sum(len(page.visible) for page in pages),
+        "mastheads": mastheads,
+        "facts": masthead_facts(mastheads),
+    }
+    return render(request, "articles/issue.html", context)
+
+
+FACT_PATTERNS = (
+    ("邮发代号", re.compile(r"邮发代号\s*[:：]\s*(\S+)")),
+    ("投稿邮箱", re.compile(r"投稿邮箱\s*[:：]\s*(\S+)")),
+    ("指导单位", re.compile(r"(\S+?)\s*指导")),
+    ("主办单位", re.compile(r"(\S+?)\s*主办")),
+)
+
+
+def masthead_facts(mastheads: list[str]) -> list[tuple[str, str]]:
+    """Facts printed in the masthead (only those printed; nothing is inferred)."""
+    facts = []
+    text = "\n".join(mastheads)
+    for label, pattern in FACT_PATTERNS:
+        match = pattern.search(text)
+        if match:
+            facts.append((label, match.group(1)))
+    return facts
+
+
+@require_GET
+def page(request, pk):
+    page = get_object_or_404(
+        Page.objects.select_related("issue").filter(is_published=True).filter(
+            Q(issue=None) | Q(issue__is_published=True)
+        ),
+        pk=pk,
+    )
+    page = page_articles(Page.objects.filter(pk=page.pk).select_related("issue")).get()
+    return render(request, "articles/page.html", {"page": page, "articles": page.visible})
+
+
+def continuation(article: Article, direction: str) -> Article | None:
+    """The other part of a continued article (上接/下转), when it is in the archive and visible."""
+    label = article.continued_from if direction == "from" else article.continued_to
+    issue = article.page.issue
+    if not label or issue is None:
+        return None
+    candidates = browse.visible_articles().filter(page__issue=issue, page__label=label).exclude(pk=article.pk)
+    mark = "continued_to" if direction == "from" else "continued_from"
+    if article.page.label:
+        candidates = candidates.filter(**{mark: article.page.label})
+    else:
+        candidates = candidates.exclude(**{mark: ""})
+    return candidates.order_by("position").first()
+
+
+def neighbours(article: Article) -> tuple[Article | None, Article | None]:
+    """Previous and next article in the issue's reading order (in the page when the issue is unknown)."""
+    visible = browse.visible_articles()
+    scope = visible.filter(page__issue=article.page.issue) if article.page.issue else visible.filter(page=article.page)
+    ids = list(browse.reading_order(scope).values_list("id", flat=True))
+    index = ids.index(article.pk)
+    previous = ids[index - 1] if index > 0 else None
+    following = ids[index + 1] if index + 1 < len(ids) else None
+    found = Article.objects.in_bulk([pk for pk in (previous, following) if pk])
+    return found.get(previous), found.get(following)
+
+
+def related_articles(article: Article, limit: int = 5):
+    zone_ids = [zone.pk for zone in article.zones.all()]
+    if article.zone_id:
+        zone_ids.append(article.zone_id)
+    query = Q(zone__in=zone_ids) | Q(zones__in=zone_ids) if zone_ids else Q(pk__in=[])
+    if article.city_id:
+        query |= Q(city=article.city_id)
+    others = browse.visible_articles().filter(query).exclude(pk=article.pk)
+    ids = list(browse.newest_first(others).values_list("id", flat=True))
+    ids = list(dict.fromkeys(ids))[:limit]
+    found = listing(Article.objects.filter(pk__in=ids)).in_bulk()
+    # Same zone first, then same city; newest first within each.
+    return sorted(
+        (found[pk] for pk in ids),
+        key=lambda other: 0 if other.zone_id and other.zone_id in zone_ids else 1,
+    )
+
+
+@require_GET
+def article(request, pk):
+    article = get_object_or_404(browse.visible_articles().with_related(), pk=pk)
+    terms = browse.highlight_terms(request.GET.get("hl"))
+    paragraphs = [
+        {"kind": paragraph.get("kind", "p"), "html": browse.highlight(paragraph.get("text", ""), terms)}
+        for paragraph in article.paragraphs
+    ]
+    previous, following = neighbours(article)
+    zones = sorted(article.zones.all(), key=lambda zone: (zone.pk != article.zone_id, zone.name))
+    context = {
+        "article": article,
+        "display_title": browse.display_title(article),
+        "terms": terms,
+        "title_html": browse.highlight(article.title, terms) if article.title else None,
+        "kicker_html": browse.highlight(article.kicker, terms),
+        "subtitle_html": browse.highlight(article.subtitle, terms),
+        "paragraphs": paragraphs,
+        "captions": [
+            {"html": browse.highlight(caption.text, terms), "credit": caption.credit}
+            for caption in article.captions.all()
+        ],
+        "authors": [authorship.author for authorship in article.authorships.all()],
+        "zones": zones,
+        "continued_from": continuation(article, "from"),
+        "continued_to": continuation(article, "to"),
+        "previous": previous,
+        "next": following,
+        "related": related_articles(article),
+        "citation": browse.citation(article),
+        "summary": (article.body_text or "")[:120],
+    }
+    return render(request, "articles/article.html", context)
+
+
+@require_GET
+def author(request, pk):
+    author = get_object_or_404(Author, pk=pk)
+    articles = browse.visible_articles().filter(authorships__author=author).distinct()
+    context = {
+        "author": author,
+        "article_count": articles.count(),
+        "page_obj": paginate(request, listing(browse.newest_first(articles))),
+    }
+    return render(request, "articles/author.html", context)
+
+
+@require_GET
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /api/", "Allow: /", f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def opensearch(request):
+    context = {"base": request.build_absolute_uri("/").rstrip("/")}
+    return render(
+        request, "opensearch.xml", context, content_type="application/opensearchdescription+xml; charset=utf-8"
+    )

@@ -1,7 +1,6 @@
-from django.urls import path
-
-from articles import views
+from django.urls import include, path
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    # Browse pages, feeds, sitemap, robots.txt, OpenSearch (articles/urls.py); keep this last.
+    path("", include("articles.urls")),
 ]

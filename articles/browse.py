@@ -1,0 +1,234 @@
+"""What the reader-facing pages compute: orderings, counts, the tile map, the coverage chart, highlighting
+and citations. Only ``Article.objects.visible()`` articles are ever counted or listed."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import Article, City, Zone
+from .places import TILE_POSITIONS
+
+UNTITLED = "（无标题）"
+UNKNOWN = "未知"
+PAPER = "科学导报·开发区建设专刊"
+
+
+def visible_articles() -> QuerySet[Article]:
+    return Article.objects.visible()
+
+
+def newest_first(articles: QuerySet[Article]) -> QuerySet[Article]:
+    """Known issues newest first (year, number, date); pages of unknown issue after them, newest upload first."""
+    return articles.order_by(
+        F("page__issue__year").desc(nulls_last=True),
+        F("page__issue__number").desc(nulls_last=True),
+        F("page__issue__date").desc(nulls_last=True),
+        F("page__created_at").desc(),
+        F("page_id").desc(),
+        "position",
+    )
+
+
+def reading_order(articles: QuerySet[Article]) -> QuerySet[Article]:
+    """The order of a printed issue: page by page (版次), then position on the page."""
+    return articles.order_by("page__label", "page__source_file", "page_id", "position")
+
+
+def display_title(article: Article, words: int = 20) -> str:
+    """The title; for an untitled article （无标题） and the first words of its body."""
+    if article.title:
+        return article.title
+    body = " ".join((article.body_text or "").split())
+    if not body:
+        return UNTITLED
+    snippet = body[:words] + ("…" if len(body) > words else "")
+    return f"{UNTITLED}{snippet}"
+
+
+# --- counts ---------------------------------------------------------------------------------------------
+
+
+def city_counts() -> dict[int, int]:
+    """City id -> visible articles of that city."""
+    rows = visible_articles().exclude(city=None).values("city").annotate(n=Count("id")).values_list("city", "n")
+    return dict(rows)
+
+
+def zone_articles(zone: Zone) -> QuerySet[Article]:
+    """Visible articles about the zone (primary zone) or mentioning it."""
+    return visible_articles().filter(Q(zone=zone) | Q(zones=zone)).distinct()
+
+
+def zone_counts() -> Counter:
+    """Zone id -> visible articles naming it (as primary zone or mention); the same as ``zone_articles``."""
+    visible_ids = visible_articles().values("id")
+    pairs = set(
+        Article.zones.through.objects.filter(article_id__in=visible_ids).values_list("zone_id", "article_id")
+    )
+    pairs |= set(visible_articles().exclude(zone=None).values_list("zone_id", "id"))
+    return Counter(zone_id for zone_id, _ in pairs)
+
+
+def related_zones(zone: Zone, limit: int = 8) -> list[tuple[Zone, int]]:
+    """Zones mentioned in the same visible articles, most shared articles first."""
+    ids = zone_articles(zone).values("id")
+    rows = (
+        Article.zones.through.objects.filter(article_id__in=ids)
+        .exclude(zone_id=zone.pk)
+        .values("zone_id")
+        .annotate(n=Count("article_id", distinct=True))
+        .order_by("-n")[:limit]
+    )
+    counts = {row["zone_id"]: row["n"] for row in rows}
+    zones = Zone.objects.in_bulk(counts)
+    return sorted(((zones[pk], n) for pk, n in counts.items()), key=lambda pair: (-pair[1], pair[0].name))
+
+
+# --- tile map -------------------------------------------------------------------------------------------
+
+TILE_W, TILE_H, STEP_X, STEP_Y, MARGIN = 108, 60, 118, 70, 6
+SHADES = 5  # shade 0: no articles; 1..4 by share of the busiest city
+
+
+@dataclass
+class Tile:
+    city: City
+    count: int
+    x: float
+    y: float
+    w: int = TILE_W
+    h: int = TILE_H
+    shade: int = 0
+
+    @property
+    def cx(self) -> float:
+        return self.x + self.w / 2
+
+    @property
+    def cy(self) -> float:
+        return self.y + self.h / 2
+
+
+@dataclass
+class TileMap:
+    tiles: list[Tile]
+    width: int
+    height: int
+
+
+def tile_map(current: City | None = None) -> TileMap:
+    counts = city_counts()
+    busiest = max(counts.values(), default=0)
+    tiles = []
+    for city in City.objects.all():
+        column, row = TILE_POSITIONS.get(city.code, (3, len(tiles)))
+        count = counts.get(city.pk, 0)
+        shade = 0 if count == 0 else max(1, math.ceil((SHADES - 1) * count / busiest))
+        tiles.append(Tile(city, count, MARGIN + column * STEP_X, MARGIN + row * STEP_Y, shade=shade))
+    width = int(max((t.x + t.w for t in tiles), default=0) + MARGIN)
+    height = int(max((t.y + t.h for t in tiles), default=0) + MARGIN)
+    return TileMap(tiles, width, height)
+
+
+# --- coverage chart -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Bar:
+    label: str
+    count: int
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def cx(self) -> float:
+        return self.x + self.w / 2
+
+
+@dataclass
+class Chart:
+    bars: list[Bar]
+    width: int
+    height: int
+    baseline: float
+    top: int  # the largest count
+
+
+def coverage_chart(articles: QuerySet[Article]) -> Chart:
+    """Articles per year of issue; articles of unknown issue make a last bar labelled 未知."""
+    rows = dict(articles.values("page__issue__year").annotate(n=Count("id", distinct=True)).values_list(
+        "page__issue__year", "n"
+    ))
+    unknown = rows.pop(None, 0)
+    series = [(str(year), rows.get(year, 0)) for year in range(min(rows), max(rows) + 1)] if rows else []
+    if unknown:
+        series.append((UNKNOWN, unknown))
+    top = max((n for _, n in series), default=0)
+    bar_w, gap, plot_h, label_h, pad = 36, 14, 120, 22, 18
+    width = max(160, pad * 2 + len(series) * (bar_w + gap))
+    baseline = pad + plot_h
+    bars = []
+    for index, (label, count) in enumerate(series):
+        h = plot_h * count / top if top else 0
+        bars.append(Bar(label, count, pad + index * (bar_w + gap), baseline - h, bar_w, h))
+    return Chart(bars, width, int(baseline + label_h), baseline, top)
+
+
+# --- highlighting ---------------------------------------------------------------------------------------
+
+MAX_TERMS, MAX_TERM_LENGTH = 10, 40
+
+
+def highlight_terms(raw: str | None) -> list[str]:
+    """Terms of a ``?hl=`` parameter: split on spaces and commas, deduplicated, bounded."""
+    if not raw:
+        return []
+    terms = [t for t in re.split(r"[\s,，、]+", raw[: MAX_TERMS * MAX_TERM_LENGTH]) if t]
+    return list(dict.fromkeys(t[:MAX_TERM_LENGTH] for t in terms))[:MAX_TERMS]
+
+
+def highlight(text: str, terms: list[str]) -> SafeString:
+    """The text escaped, every match of a term wrapped in <mark>."""
+    if not text or not terms:
+        return escape(text or "")
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.IGNORECASE)
+    parts, position = [], 0
+    for match in pattern.finditer(text):
+        parts.append(escape(text[position : match.start()]))
+        parts.append(f"<mark>{escape(match.group())}</mark>")
+        position = match.end()
+    parts.append(escape(text[position:]))
+    return mark_safe("".join(parts))  # every piece is escaped above
+
+
+# --- citation -------------------------------------------------------------------------------------------
+
+
+def citation(article: Article) -> str:
+    """GB/T 7714-2015 style reference for a newspaper article: 责任者. 题名[N]. 报纸名, 出版日期(版次)."""
+    names = article.author_names()
+    authors = ", ".join(names[:3]) + (", 等" if len(names) > 3 else "")
+    title = article.title or display_title(article)
+    if article.subtitle:
+        title = f"{title}: {article.subtitle}"
+    issue = article.page.issue
+    if issue and issue.date:
+        when = issue.date.isoformat()
+    elif issue and issue.year and issue.number:
+        when = f"{issue.year}年第{issue.number}期"
+    elif issue and issue.year:
+        when = str(issue.year)
+    else:
+        when = "出版日期不详"
+    page = f"({article.page.label})" if article.page.label else ""
+    head = f"{authors}. " if authors else ""
+    return f"{head}{title}[N]. {PAPER}, {when}{page}."

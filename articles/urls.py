@@ -1,0 +1,28 @@
+"""Reader-facing URLs (browse pages, feeds, sitemap, robots.txt, OpenSearch)."""
+
+from django.contrib.sitemaps.views import sitemap
+from django.urls import path
+
+from . import feeds, views
+from .sitemaps import SITEMAPS
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("cities/<slug:slug>/", views.city, name="city"),
+    path("zones/", views.zone_list, name="zone_list"),
+    path("zones/<int:pk>/", views.zone, name="zone"),
+    path("issues/", views.issue_list, name="issue_list"),
+    path("issues/<str:key>/", views.issue, name="issue"),
+    path("pages/<int:pk>/", views.page, name="page"),
+    path("articles/<int:pk>/", views.article, name="article"),
+    path("authors/<int:pk>/", views.author, name="author"),
+    path("feeds/latest.rss", feeds.LatestArticles(), name="feed_latest"),
+    path("feeds/latest.atom", feeds.LatestArticlesAtom(), name="feed_latest_atom"),
+    path("feeds/zones/<int:pk>.rss", feeds.ZoneArticles(), name="feed_zone"),
+    path("feeds/zones/<int:pk>.atom", feeds.ZoneArticlesAtom(), name="feed_zone_atom"),
+    path("feeds/cities/<slug:slug>.rss", feeds.CityArticles(), name="feed_city"),
+    path("feeds/cities/<slug:slug>.atom", feeds.CityArticlesAtom(), name="feed_city_atom"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("opensearch.xml", views.opensearch, name="opensearch"),
+]
