@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "haystack",
     "articles",
 ]
 
@@ -127,3 +128,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Full-text search (articles/search/): a Whoosh index under KFQ_DATA_DIR, kept in step with the
+# database by articles.search.signals (synchronous, after each transaction commits).
+HAYSTACK_CONNECTIONS = {
+    "default": {
+        "ENGINE": "articles.search.backend.ArchiveWhooshEngine",
+        "PATH": str(KFQ_DATA_DIR / "whoosh_index"),
+    }
+}
+HAYSTACK_SIGNAL_PROCESSOR = "articles.search.signals.ArchiveSignalProcessor"

@@ -1,0 +1,210 @@
+"""Tokenizers for Chinese: jieba words (for ranking) and character bigrams (for exact matching).
+
+jieba's own ``ChineseAnalyzer`` gives every token its character offset as its position, so Whoosh
+phrase queries never match; the tokenizers here number positions 0, 1, 2 ... as Whoosh expects.
+
+The jieba dictionary is a private ``jieba.Tokenizer`` (not jieba's global one) extended with the
+gazetteer (zones, their printed aliases and place names, cities, counties) and the names seen at
+ingest (authors, discovered zones), so 风陵渡经济开发区 stays one word and 风陵渡 is one of its parts.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Iterable, Iterator
+
+import jieba
+from whoosh.analysis import LowercaseFilter, Token, Tokenizer
+
+jieba.setLogLevel(logging.WARNING)
+log = logging.getLogger(__name__)
+
+# A token worth indexing has at least one letter, digit or CJK character (no bare punctuation).
+WORDLIKE = re.compile(r"\w")
+
+_lock = threading.RLock()
+_jieba: jieba.Tokenizer | None = None
+_known_words: set[str] = set()
+
+
+def dictionary_words() -> set[str]:
+    """Words the archive knows as whole names: from the database, or the reference CSVs without one."""
+    from ..parsing.gazetteer import Gazetteer, place_of
+
+    words: set[str] = set()
+    try:
+        from ..gazetteer_db import gazetteer_from_db
+        from ..models import Author
+
+        gazetteer = gazetteer_from_db()
+        words.update(Author.objects.values_list("name", flat=True))
+    except Exception:  # no database yet (e.g. during migrate): the reference lists still help
+        log.debug("search dictionary: database unavailable, using the reference CSV files", exc_info=True)
+        gazetteer = Gazetteer.from_csv()
+    for city in gazetteer.cities:
+        words.update((city.name, city.short))
+    for county in gazetteer.counties:
+        words.add(county.name)
+        if len(county.short) >= 2:
+            words.add(county.short)
+    for zone in gazetteer.zones:
+        words.update(gazetteer.aliases_of(zone.name))
+        if zone.short:
+            words.add(zone.short)
+        split = place_of(zone.name)
+        if split:
+            words.add(split[0])
+    return {word.strip() for word in words if len(word.strip()) >= 2}
+
+
+def segmenter() -> jieba.Tokenizer:
+    """The process's jieba tokenizer with the archive's dictionary (built on first use, ~1 s)."""
+    global _jieba
+    with _lock:
+        if _jieba is None:
+            tokenizer = jieba.Tokenizer()
+            tokenizer.initialize()
+            for word in sorted(dictionary_words()):
+                tokenizer.add_word(word)
+                _known_words.add(word)
+            _jieba = tokenizer
+        return _jieba
+
+
+def add_words(words: Iterable[str]) -> None:
+    """Teach the dictionary new names (authors, zones) before articles that use them are indexed."""
+    fresh = {word.strip() for word in words if word and len(word.strip()) >= 2} - _known_words
+    if not fresh:
+        return
+    tokenizer = segmenter()
+    with _lock:
+        for word in sorted(fresh):
+            tokenizer.add_word(word)
+            _known_words.add(word)
+
+
+def reset_dictionary() -> None:
+    """Forget the dictionary (e.g. after zones are renamed); rebuilt on next use."""
+    global _jieba
+    with _lock:
+        _jieba = None
+        _known_words.clear()
+
+
+def words(text: str) -> list[str]:
+    """Precise-mode words of ``text``, lowercased, punctuation and spaces dropped (for queries)."""
+    return [word.lower() for word in segmenter().lcut(text) if WORDLIKE.search(word)]
+
+
+def search_words(text: str) -> list[str]:
+    """Search-mode words: each word and its dictionary sub-words (风陵渡经济开发区 → 风陵渡, 经济, ...)."""
+    return [word.lower() for word in segmenter().lcut_for_search(text) if WORDLIKE.search(word)]
+
+
+def _single_token(token: Token, value: str, positions: bool, chars: bool, start_pos: int, start_char: int):
+    token.original = token.text = value
+    token.boost = 1.0
+    token.stopped = False
+    if positions:
+        token.pos = start_pos
+    if chars:
+        token.startchar = start_char
+        token.endchar = start_char + len(value)
+    return token
+
+
+class JiebaTokenizer(Tokenizer):
+    """jieba search-mode words with sequential positions (0, 1, 2 ...) and real character ranges."""
+
+    def __eq__(self, other):
+        return other is not None and self.__class__ is other.__class__
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            yield _single_token(token, value, positions, chars, start_pos, start_char)
+            return
+        position = start_pos
+        for word, start, end in segmenter().tokenize(value, mode="search"):
+            if not WORDLIKE.search(word):
+                continue
+            token.original = token.text = word
+            token.boost = 1.0
+            token.stopped = False
+            if positions:
+                token.pos = position
+                position += 1
+            if chars:
+                token.startchar = start_char + start
+                token.endchar = start_char + end
+            yield token
+
+
+class BigramTokenizer(Tokenizer):
+    """Every character position's two-character window (the last character alone), position = offset.
+
+    A phrase is then a run of consecutive bigrams: a Whoosh phrase query on this field matches exactly
+    the texts that contain the phrase as a substring, whatever jieba would make of it.
+    """
+
+    def __eq__(self, other):
+        return other is not None and self.__class__ is other.__class__
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            yield _single_token(token, value, positions, chars, start_pos, start_char)
+            return
+        for offset in range(len(value)):
+            gram = value[offset : offset + 2]
+            if gram.isspace():
+                continue
+            token.original = token.text = gram
+            token.boost = 1.0
+            token.stopped = False
+            if positions:
+                token.pos = start_pos + offset
+            if chars:
+                token.startchar = start_char + offset
+                token.endchar = start_char + offset + len(gram)
+            yield token
+
+
+def bigrams(text: str) -> list[str]:
+    """The bigram field's terms for a query string (same rules as indexing)."""
+    text = text.lower()
+    return [text[offset : offset + 2] for offset in range(len(text) - 1)] if len(text) > 1 else [text]
+
+
+def JiebaAnalyzer():
+    return JiebaTokenizer() | LowercaseFilter()
+
+
+def BigramAnalyzer():
+    return BigramTokenizer() | LowercaseFilter()

@@ -1,0 +1,107 @@
+"""Haystack signal processor: model changes reach the index right after their transaction commits.
+
+``QuerySet.update()`` sends no signals; code that uses it (the admin's bulk actions) calls
+``articles.search.sync_articles(ids)`` itself.
+"""
+
+from __future__ import annotations
+
+from django.db.models import signals
+from haystack.signals import BaseSignalProcessor
+
+from . import analysis, searcher
+from .sync import sync_on_commit
+
+
+def _article_ids(queryset) -> list[int]:
+    return list(queryset.values_list("pk", flat=True))
+
+
+class ArchiveSignalProcessor(BaseSignalProcessor):
+    def setup(self):
+        from ..models import Article, ArticleAuthor, Author, Caption, Issue, Page, Zone
+
+        self.models = {
+            "article": Article,
+            "authorship": ArticleAuthor,
+            "author": Author,
+            "caption": Caption,
+            "issue": Issue,
+            "page": Page,
+            "zone": Zone,
+        }
+        for model in (Article, ArticleAuthor, Caption):
+            signals.post_save.connect(self.article_changed, sender=model)
+            signals.post_delete.connect(self.article_changed, sender=model)
+        signals.m2m_changed.connect(self.zones_changed, sender=Article.zones.through)
+        signals.m2m_changed.connect(self.authors_changed, sender=Article.authors.through)
+        for model in (Page, Issue, Author, Zone):
+            signals.post_save.connect(self.related_changed, sender=model)
+        signals.pre_delete.connect(self.related_deleting, sender=Zone)
+        signals.pre_delete.connect(self.related_deleting, sender=Issue)
+        signals.post_save.connect(self.names_changed, sender=Zone)
+        signals.post_save.connect(self.names_changed, sender=Author)
+
+    def teardown(self):
+        models = getattr(self, "models", {})
+        for model in (models.get("article"), models.get("authorship"), models.get("caption")):
+            signals.post_save.disconnect(self.article_changed, sender=model)
+            signals.post_delete.disconnect(self.article_changed, sender=model)
+        if "article" in models:
+            signals.m2m_changed.disconnect(self.zones_changed, sender=models["article"].zones.through)
+            signals.m2m_changed.disconnect(self.authors_changed, sender=models["article"].authors.through)
+        for key in ("page", "issue", "author", "zone"):
+            signals.post_save.disconnect(self.related_changed, sender=models.get(key))
+        for key in ("zone", "issue"):
+            signals.pre_delete.disconnect(self.related_deleting, sender=models.get(key))
+        for key in ("zone", "author"):
+            signals.post_save.disconnect(self.names_changed, sender=models.get(key))
+
+    # --- handlers ----------------------------------------------------------------------------
+    def article_changed(self, sender, instance, using=None, raw=False, **kwargs):
+        if raw:
+            return
+        article_id = instance.pk if sender is self.models["article"] else instance.article_id
+        sync_on_commit([article_id], using=using)
+
+    def zones_changed(self, sender, instance, action, reverse, pk_set, using=None, **kwargs):
+        self._m2m_changed(instance, action, reverse, pk_set, using, "zones")
+
+    def authors_changed(self, sender, instance, action, reverse, pk_set, using=None, **kwargs):
+        self._m2m_changed(instance, action, reverse, pk_set, using, "authors")
+
+    def _m2m_changed(self, instance, action, reverse, pk_set, using, relation):
+        if not action.startswith("post_") and action != "pre_clear":
+            return
+        if not reverse:  # article.zones.set(...)
+            sync_on_commit([instance.pk], using=using)
+        elif action == "pre_clear":  # zone.articles.clear(): the articles are unknown afterwards
+            sync_on_commit(_article_ids(instance.articles.all()), using=using)
+        elif pk_set:  # zone.articles.add(...)
+            sync_on_commit(pk_set, using=using)
+
+    def related_changed(self, sender, instance, raw=False, using=None, **kwargs):
+        if raw:
+            return
+        Article = self.models["article"]
+        if sender is self.models["page"]:
+            articles = Article.objects.filter(page=instance)
+        elif sender is self.models["issue"]:
+            articles = Article.objects.filter(page__issue=instance)
+        elif sender is self.models["author"]:
+            articles = Article.objects.filter(authors=instance)
+        else:  # zone: primary or mentioned
+            articles = Article.objects.filter(zone=instance) | Article.objects.filter(zones=instance)
+        sync_on_commit(_article_ids(articles.distinct()), using=using)
+
+    def related_deleting(self, sender, instance, using=None, **kwargs):
+        # Deleting a zone or an issue leaves articles behind (SET_NULL): reindex them after commit.
+        self.related_changed(sender, instance, using=using)
+
+    def names_changed(self, sender, instance, raw=False, **kwargs):
+        # A new or renamed zone (with aliases) or author: the dictionary and alias expansion learn it.
+        searcher.forget_zones()
+        if sender is self.models["author"]:
+            analysis.add_words([instance.name])
+        else:
+            analysis.add_words([instance.name, *(instance.aliases or [])])
