@@ -1,0 +1,232 @@
+"""Editors' corrections: publish/unpublish, merge and split articles, merge a zone alias into its zone.
+
+Each operation runs in one transaction and then brings the search index up to date for every article it
+touched (``sync_search_index``), so readers and search agree before the editor's request returns.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F, QuerySet
+
+from ..models import Article, ArticleAuthor, Caption, Issue, Page, Zone
+
+
+class EditingError(Exception):
+    """An operation the editor asked for that cannot be done; the message is for the editor."""
+
+
+def sync_search_index(article_ids: Iterable[int]) -> None:
+    """Re-index the visible ones among these articles and drop the rest (``articles.search.sync_articles``).
+
+    Until the search package exists there is nothing to keep in step; once it does, errors surface.
+    """
+    ids = sorted({int(pk) for pk in article_ids})
+    if not ids or importlib.util.find_spec("articles.search") is None:
+        return
+    search = importlib.import_module("articles.search")
+    sync = getattr(search, "sync_articles", None)
+    if sync is not None:
+        sync(ids)
+
+
+# --- publishing ---------------------------------------------------------------------------------------
+
+
+def set_published(objects: QuerySet, published: bool) -> list[int]:
+    """Publish or unpublish issues, pages or articles; returns the ids of the articles whose visibility may change.
+
+    Publishing an issue also publishes its pages (they arrive unpublished from the upload); articles keep
+    their own switch, so one an editor hid stays hidden. Unpublishing an issue hides all of it.
+    """
+    model = objects.model
+    with transaction.atomic():
+        pks = list(objects.values_list("pk", flat=True))
+        if model is Issue:
+            Issue.objects.filter(pk__in=pks).update(is_published=published)
+            if published:
+                Page.objects.filter(issue__in=pks).update(is_published=True)
+            affected = Article.objects.filter(page__issue__in=pks)
+        elif model is Page:
+            Page.objects.filter(pk__in=pks).update(is_published=published)
+            affected = Article.objects.filter(page__in=pks)
+        elif model is Article:
+            Article.objects.filter(pk__in=pks).update(is_published=published)
+            affected = Article.objects.filter(pk__in=pks)
+        else:  # pragma: no cover - programming error
+            raise TypeError(model)
+        article_ids = list(affected.values_list("pk", flat=True))
+    sync_search_index(article_ids)
+    return article_ids
+
+
+# --- merge and split ----------------------------------------------------------------------------------
+
+
+@dataclass
+class MergeResult:
+    article: Article  # the first article, now holding both
+    removed_pk: int
+    removed_title: str
+
+
+def merge_articles(first: Article, second: Article) -> MergeResult:
+    """Append ``second`` (the next article on the same page) to ``first``; ``second`` is deleted.
+
+    Its title, kicker and subtitle become a section heading in the merged body, so nothing printed is
+    lost; authors, zones and captions are added to the first article's. Articles after it move up one
+    position. The merged article and those renumbered are marked edited by hand: a re-parse keeps them.
+    """
+    with transaction.atomic():
+        first, second = (
+            Article.objects.select_for_update().get(pk=first.pk),
+            Article.objects.select_for_update().get(pk=second.pk),
+        )
+        if first.position > second.position:
+            first, second = second, first
+        if first.page_id != second.page_id or second.position != first.position + 1:
+            raise EditingError("只能合并同一版面上相邻的两篇文章 / only consecutive articles on one page")
+        heading = " ".join(part for part in (second.kicker, second.title, second.subtitle) if part)
+        first.paragraphs = [
+            *first.paragraphs,
+            *([{"kind": "h", "text": heading}] if heading else []),
+            *second.paragraphs,
+        ]
+        if second.byline and second.byline not in first.byline:
+            first.byline = " ".join(part for part in (first.byline, second.byline) if part)
+        first.continued_to = second.continued_to or first.continued_to
+        if not first.continued_from:
+            first.continued_from = second.continued_from
+        first.zone = first.zone or second.zone
+        first.city = first.city or second.city
+        first.warnings = [*first.warnings, *second.warnings]
+        first.edited_by_hand = True
+        first.save()
+        first.zones.add(*second.zones.all())
+
+        order = first.authorships.count()
+        known = set(first.authorships.values_list("author_id", flat=True))
+        for authorship in second.authorships.order_by("order"):
+            if authorship.author_id not in known:
+                order += 1
+                ArticleAuthor.objects.create(article=first, author_id=authorship.author_id, order=order)
+        offset = first.captions.count()
+        for caption in second.captions.order_by("position"):
+            Caption.objects.create(
+                article=first,
+                position=offset + caption.position,
+                text=caption.text,
+                credit=caption.credit,
+                photographer=caption.photographer,
+            )
+        removed_pk, removed_title = second.pk, str(second)
+        second.delete()
+        _shift(first.page_id, after=first.position + 1, by=-1)
+        touched = list(Article.objects.filter(page=first.page_id).values_list("pk", flat=True))
+    sync_search_index([*touched, removed_pk])
+    return MergeResult(first, removed_pk, removed_title)
+
+
+@dataclass
+class SplitResult:
+    first: Article
+    second: Article
+
+
+def split_article(article: Article, at: int, *, title: str = "") -> SplitResult:
+    """Cut ``article`` before paragraph ``at`` (0-based); the rest becomes a new article right after it.
+
+    The new article takes ``title`` or, when its first paragraph is a section heading, that heading. It
+    keeps the page's zone and city; authors stay with the first part. Later articles move down one position.
+    """
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        paragraphs = list(article.paragraphs)
+        if not 0 < at < len(paragraphs):
+            raise EditingError("拆分位置必须在两段之间 / the cut must fall between two paragraphs")
+        head, tail = paragraphs[:at], paragraphs[at:]
+        if not title and tail[0].get("kind") == "h":
+            title, tail = tail[0]["text"], tail[1:]
+        _shift(article.page_id, after=article.position + 1, by=1)
+        article.paragraphs = head
+        article.continued_to, continued_to = "", article.continued_to
+        article.edited_by_hand = True
+        article.save()
+        second = Article.objects.create(
+            page_id=article.page_id,
+            position=article.position + 1,
+            title=title,
+            paragraphs=tail,
+            zone=article.zone,
+            city=article.city,
+            continued_to=continued_to,
+            is_published=article.is_published,
+            edited_by_hand=True,
+        )
+        if article.zone_id:
+            second.zones.add(article.zone_id)
+        touched = list(Article.objects.filter(page=article.page_id).values_list("pk", flat=True))
+    sync_search_index(touched)
+    return SplitResult(article, second)
+
+
+def _shift(page_id: int, *, after: int, by: int) -> None:
+    """Move the articles at ``after`` and later by ``by`` positions, keeping (page, position) unique.
+
+    They are marked edited by hand: their positions no longer match the parser's, and a re-parse keeps
+    what stands at a hand-edited position.
+    """
+    later = Article.objects.filter(page_id=page_id, position__gte=after)
+    if not later.exists():
+        return
+    # Two steps, through positions no article uses, so no intermediate state breaks the constraint.
+    top = 10000
+    later.update(position=F("position") + top)
+    Article.objects.filter(page_id=page_id, position__gte=after + top).update(
+        position=F("position") - top + by, edited_by_hand=True
+    )
+
+
+# --- zones --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ZoneMergeResult:
+    target: Zone
+    articles: int  # articles re-pointed
+
+
+def merge_zone(alias: Zone, target: Zone) -> ZoneMergeResult:
+    """Fold ``alias`` (a duplicate, usually discovered in text) into ``target``; ``alias`` is deleted.
+
+    Articles that name it as their primary zone or mention it now point at ``target``; its name and aliases
+    are added to ``target``'s aliases so the parser recognises that form next time.
+    """
+    if alias.pk == target.pk:
+        raise EditingError("不能把开发区合并到它自己 / a zone cannot be merged into itself")
+    with transaction.atomic():
+        alias = Zone.objects.select_for_update().get(pk=alias.pk)
+        target = Zone.objects.select_for_update().get(pk=target.pk)
+        primary = list(Article.objects.filter(zone=alias).values_list("pk", flat=True))
+        mentioning = list(Article.objects.filter(zones=alias).values_list("pk", flat=True))
+        Article.objects.filter(pk__in=primary).update(zone=target)
+        through = Article.zones.through
+        already = set(through.objects.filter(zone=target, article__in=mentioning).values_list("article", flat=True))
+        through.objects.bulk_create(through(article_id=pk, zone_id=target.pk) for pk in mentioning if pk not in already)
+        through.objects.filter(zone=alias).delete()
+        names = [*target.aliases, alias.name, *alias.aliases]
+        target.aliases = [name for name in dict.fromkeys(names) if name and name != target.name]
+        if target.city_id is None:
+            target.city_id = alias.city_id
+        if target.county_id is None:
+            target.county_id = alias.county_id
+        target.save()
+        alias.delete()
+        touched = sorted({*primary, *mentioning})
+    sync_search_index(touched)
+    return ZoneMergeResult(target, len(touched))

@@ -1,0 +1,248 @@
+"""Page files from the admin upload form into the archive, through the same ``ingest_page`` as the command.
+
+The form hands over what the browser sent: one or several page files, or ``.zip`` archives of them.
+Everything is checked before anything is written: a bad archive, an empty file, an image, a file over the
+size limit refuses the whole upload, so the editor fixes it and sends again (nothing half-loaded).
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from django.conf import settings
+
+from .decoding import decode_page
+from .editing import sync_search_index
+from .errors import FileTooLargeError, IngestError
+from .ingest import CREATED, IngestResult, ingest_page
+
+ZIP_SUFFIX = ".zip"
+ARCHIVE_SUFFIXES = (".zip", ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz")
+# Names printed on files: "D1.txt", "2024-16-D2.txt", "2024年第16期D3.txt", "2024_16_d4.txt".
+ISSUE_IN_NAME = re.compile(r"(?P<year>(?:19|20)\d{2})\s*(?:[-_ 年.]\s*第?\s*)(?P<number>\d{1,3})(?!\d)")
+LABEL_IN_NAME = re.compile(r"(?<![A-Za-z0-9])(?P<label>[A-Da-d]\d{1,2})(?![0-9])")
+
+
+class UploadError(IngestError):
+    message_zh = "上传被拒绝"
+    message_en = "upload refused"
+
+
+class UnsafeArchiveError(UploadError):
+    message_zh = "压缩包不安全或无法读取"
+    message_en = "the zip archive is unsafe or unreadable"
+
+
+class TooManyFilesError(UploadError):
+    message_zh = "文件数量超过上限"
+    message_en = "too many files"
+
+
+@dataclass
+class PageFile:
+    name: str  # as shown to the editor: "upload.zip/D1.txt" for an archive member
+    data: bytes
+    year: int | None = None  # from the file name
+    number: int | None = None
+    label: str = ""
+
+
+@dataclass
+class FileProblem:
+    name: str
+    message: str
+
+
+@dataclass
+class UploadOutcome:
+    name: str
+    status: str  # CREATED or UNCHANGED
+    result: IngestResult
+
+
+@dataclass
+class UploadReport:
+    outcomes: list[UploadOutcome] = field(default_factory=list)
+
+    @property
+    def created(self) -> list[UploadOutcome]:
+        return [outcome for outcome in self.outcomes if outcome.status == CREATED]
+
+    @property
+    def unchanged(self) -> list[UploadOutcome]:
+        return [outcome for outcome in self.outcomes if outcome.status != CREATED]
+
+
+def upload_limits() -> dict[str, int]:
+    """Per-upload limits (settings KFQ_MAX_UPLOAD_FILES, KFQ_MAX_UPLOAD_TOTAL_BYTES, KFQ_MAX_UPLOAD_BYTES)."""
+    return {
+        "files": getattr(settings, "KFQ_MAX_UPLOAD_FILES", 40),
+        "total": getattr(settings, "KFQ_MAX_UPLOAD_TOTAL_BYTES", 20 * 1024 * 1024),
+        "per_file": settings.KFQ_MAX_UPLOAD_BYTES,
+    }
+
+
+def max_files() -> int:
+    return upload_limits()["files"]
+
+
+def max_total_bytes() -> int:
+    return upload_limits()["total"]
+
+
+def hints_from_name(name: str) -> tuple[int | None, int | None, str]:
+    """Issue year, number and page label printed in a file name, when they are there."""
+    stem = PurePosixPath(name).stem
+    year = number = None
+    issue = ISSUE_IN_NAME.search(stem)
+    if issue:
+        year, number = int(issue["year"]), int(issue["number"])
+        stem = stem[: issue.start()] + " " + stem[issue.end() :]
+    label = LABEL_IN_NAME.search(stem)
+    return year, number, label["label"].upper() if label else ""
+
+
+def prepare_upload(uploaded) -> tuple[list[PageFile], list[FileProblem]]:
+    """Uploaded files (Django ``UploadedFile``s) to page files, opening zip archives.
+
+    Raises UploadError when the upload as a whole is refused (unsafe archive, too many files, too much);
+    returns the problems of single files (empty, not text, too large) alongside the usable ones. Sizes are
+    checked before anything is read into memory.
+    """
+    per_file = settings.KFQ_MAX_UPLOAD_BYTES
+    files: list[PageFile] = []
+    problems: list[FileProblem] = []
+    for upload in uploaded:
+        name = PurePosixPath(upload.name.replace("\\", "/")).name or "upload"
+        if name.lower().endswith(ZIP_SUFFIX):
+            if upload.size > max_total_bytes():
+                raise UnsafeArchiveError(f"{name}: {upload.size} > {max_total_bytes()} bytes")
+            files.extend(_zip_members(name, _read(upload)))
+        elif upload.size > per_file:
+            problems.append(FileProblem(name, str(FileTooLargeError(f"{upload.size} > {per_file} bytes"))))
+        else:
+            data = _read(upload)
+            if data.startswith(b"PK\x03\x04"):  # a zip under another name
+                files.extend(_zip_members(name, data))
+            else:
+                files.append(_page_file(name, data))
+        if len(files) + len(problems) > max_files():
+            raise TooManyFilesError(f"一次最多 {max_files()} 个 / at most {max_files()} files per upload")
+    if not files and not problems:
+        raise UploadError("没有版面文件 / no page files")
+    total = sum(len(file.data) for file in files)
+    if total > max_total_bytes():
+        raise UploadError(f"合计 {total} 字节，上限 {max_total_bytes()} / {total} > {max_total_bytes()} bytes in total")
+    problems.extend(check_files(files))
+    return files, problems
+
+
+def _read(upload) -> bytes:
+    upload.seek(0)
+    return b"".join(upload.chunks())
+
+
+def _page_file(name: str, data: bytes) -> PageFile:
+    year, number, label = hints_from_name(name)
+    return PageFile(name=name, data=data, year=year, number=number, label=label)
+
+
+def _zip_members(zip_name: str, data: bytes) -> list[PageFile]:
+    """The page files in an archive; any unsafe entry refuses the whole archive before a byte is read."""
+    per_file = settings.KFQ_MAX_UPLOAD_BYTES
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise UnsafeArchiveError(f"{zip_name}: {error}") from error
+    members = []
+    for entry in entries:
+        name = entry.filename
+        if entry.is_dir() or _ignorable(name):
+            continue
+        path = PurePosixPath(name.replace("\\", "/"))
+        if name.startswith(("/", "\\")) or path.is_absolute() or ".." in path.parts or re.match(r"^[A-Za-z]:", name):
+            raise UnsafeArchiveError(f"{zip_name}: 不安全的路径 / unsafe path {name!r}")
+        if name.lower().endswith(ARCHIVE_SUFFIXES):
+            raise UnsafeArchiveError(f"{zip_name}: 压缩包内不能再有压缩包 / nested archive {name!r}")
+        if entry.flag_bits & 0x1:
+            raise UnsafeArchiveError(f"{zip_name}: 加密文件 / encrypted entry {name!r}")
+        if entry.file_size > per_file:
+            raise UnsafeArchiveError(
+                f"{zip_name}: {name} 解压后 {entry.file_size} 字节，超过单页上限 {per_file} / "
+                f"{name} unpacks to {entry.file_size} bytes, over the per-page limit"
+            )
+        members.append(entry)
+    if len(members) > max_files():
+        raise TooManyFilesError(f"{zip_name}: {len(members)} > {max_files()}")
+    declared = sum(entry.file_size for entry in members)
+    if declared > max_total_bytes():
+        raise UnsafeArchiveError(f"{zip_name}: 解压后合计 {declared} 字节 / unpacks to {declared} bytes in total")
+    files = []
+    for entry in members:
+        try:
+            with archive.open(entry) as handle:
+                # Never trust the declared size: read one byte past the limit at most.
+                content = handle.read(per_file + 1)
+        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as error:
+            raise UnsafeArchiveError(f"{zip_name}: {entry.filename}: {error}") from error
+        if len(content) > per_file:
+            raise UnsafeArchiveError(f"{zip_name}: {entry.filename} 超过单页上限 / over the per-page limit")
+        if content.startswith(b"PK\x03\x04"):
+            raise UnsafeArchiveError(f"{zip_name}: 压缩包内不能再有压缩包 / nested archive {entry.filename!r}")
+        files.append(_page_file(f"{zip_name}/{entry.filename}", content))
+    return files
+
+
+def _ignorable(name: str) -> bool:
+    """Clutter archivers add: macOS resource forks and Finder files, Windows thumbnails."""
+    base = PurePosixPath(name).name
+    return name.startswith("__MACOSX/") or base in {".DS_Store", "Thumbs.db", "desktop.ini"}
+
+
+def check_files(files: list[PageFile]) -> list[FileProblem]:
+    """Every file must decode as a page; returns what is wrong with each file that does not."""
+    problems = []
+    for file in files:
+        try:
+            decode_page(file.data, max_bytes=settings.KFQ_MAX_UPLOAD_BYTES)
+        except IngestError as error:
+            problems.append(FileProblem(file.name, str(error)))
+    return problems
+
+
+def ingest_files(
+    files: list[PageFile],
+    *,
+    issue_year: int | None = None,
+    issue_number: int | None = None,
+    issue_date: datetime.date | None = None,
+    page_label: str = "",
+) -> UploadReport:
+    """Stores the files unpublished, one transaction per page; the form's values win over file names.
+
+    The masthead printed on a page wins over both (``ingest_page`` reconciles and warns).
+    """
+    report = UploadReport()
+    for file in files:
+        result = ingest_page(
+            file.data,
+            PurePosixPath(file.name).name,
+            issue_year=issue_year or file.year,
+            issue_number=issue_number or file.number,
+            issue_date=issue_date,
+            page_label=page_label or file.label,
+            publish=False,
+        )
+        report.outcomes.append(UploadOutcome(file.name, result.status, result))
+    created_pages = [outcome.result.page.pk for outcome in report.created]
+    if created_pages:
+        from ..models import Article
+
+        sync_search_index(Article.objects.filter(page__in=created_pages).values_list("pk", flat=True))
+    return report
