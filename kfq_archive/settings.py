@@ -7,6 +7,8 @@ DJANGO_SECRET_KEY     default: a random key kept in KFQ_DATA_DIR/secret_key (cre
 DJANGO_DEBUG          "1"/"true" turns debug on; default off
 DJANGO_ALLOWED_HOSTS  comma-separated; default 127.0.0.1,localhost
 KFQ_MAX_UPLOAD_BYTES  largest page file accepted; default 2 MiB
+KFQ_MAX_UPLOAD_FILES  page files per admin upload (zip members count); default 40
+KFQ_MAX_UPLOAD_TOTAL_BYTES  all files of one admin upload, unpacked; default 20 MiB
 """
 
 import os
@@ -59,6 +61,12 @@ ALLOWED_HOSTS = [
     if host.strip()
 ]
 KFQ_MAX_UPLOAD_BYTES = int(os.environ.get("KFQ_MAX_UPLOAD_BYTES", 2 * 1024 * 1024))
+# Admin upload: page files per upload (a zip's members count) and their total size, unpacked.
+KFQ_MAX_UPLOAD_FILES = int(os.environ.get("KFQ_MAX_UPLOAD_FILES", 40))
+KFQ_MAX_UPLOAD_TOTAL_BYTES = int(os.environ.get("KFQ_MAX_UPLOAD_TOTAL_BYTES", 20 * 1024 * 1024))
+# Django refuses a request with more files than this before the form sees it; kept above the form's
+# own limit so editors normally get the form's clearer message.
+DATA_UPLOAD_MAX_NUMBER_FILES = KFQ_MAX_UPLOAD_FILES + 10
 
 INSTALLED_APPS = [
     "django.contrib.admin",
