@@ -1,8 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from articles.search import views as search_views
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Search page and JSON API (articles/search/views.py).
+    path("search/", search_views.search_page, name="search"),
+    path("api/v1/search/", search_views.api_search, name="api_search"),
+    path("api/v1/articles/<int:pk>/", search_views.api_article, name="api_article"),
     # Browse pages, feeds, sitemap, robots.txt, OpenSearch (articles/urls.py); keep this last.
     path("", include("articles.urls")),
 ]

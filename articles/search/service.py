@@ -1,0 +1,390 @@
+"""Running a reader's search: matching, ranking, facets, snippets and suggestions.
+
+Matching is by exact substring on character bigrams, so every result contains what was typed:
+
+* a quoted phrase matches exactly that text;
+* a word that is a zone's printed name also matches the zone's other names (长子经开区 ↔
+  长子经济技术开发区);
+* any other word matches where it occurs whole, or where one of its jieba words (two characters or
+  more) occurs: 亚宝药业 also finds 亚宝. Results that contain the whole word rank first, and each
+  result says which form it contains.
+
+Ranking adds jieba word scores (BM25F), the title weighing four times the body.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from django.utils.html import escape
+from whoosh import sorting
+from whoosh.query import And, AndMaybe, AndNot, Every, NullQuery, Or, Phrase, Prefix, Query, Term
+
+from . import analysis
+from .fields import full_text, title_text
+from .query import ParsedQuery
+from .query import Term as QueryTerm
+from .query import parse as parse_query
+from .searcher import get_searcher, zone_names
+
+PER_PAGE = 20
+FIELDS = {"all": "全文", "title": "标题", "author": "作者"}
+SORTS = {"relevance": "相关度", "date": "日期"}
+# URL parameter → (index field, label, several values per article)
+FACETS = {
+    "city": ("city", "城市", False),
+    "zone": ("zone", "开发区", False),
+    "kind": ("kind", "开发区类型", False),
+    "year": ("year", "年份", False),
+    "issue": ("issue", "期次", False),
+    "author": ("authors", "作者", True),
+}
+GRAM_FIELDS = {"all": "fulltext_grams", "title": "title_grams", "author": "author_grams"}
+EXACT_BOOST = 8.0
+SNIPPET_BEFORE = 30
+SNIPPET_LENGTH = 120
+
+
+class SearchInputError(ValueError):
+    """A parameter that cannot be used (the message is for the reader)."""
+
+
+@dataclass
+class TermPlan:
+    """How one typed term is matched: its exact forms and, failing those, its parts."""
+
+    term: QueryTerm
+    exact: list[str]  # whole forms (the term, or a zone's names)
+    parts: list[str] = field(default_factory=list)  # jieba words of the term (two characters or more)
+    zone: str | None = None  # the zone whose name was typed
+
+    @property
+    def forms(self) -> list[str]:
+        return self.exact + [part for part in self.parts if part not in self.exact]
+
+
+@dataclass
+class Hit:
+    article: object
+    title_html: str
+    snippet_html: str
+    matched: list[str]  # the forms the article contains, exact ones first
+    partial: bool  # contains only parts of some word
+
+
+@dataclass
+class SearchResult:
+    query: str
+    parsed: ParsedQuery
+    field: str
+    filters: dict[str, list[str]]
+    sort: str
+    page: int
+    pages: int
+    count: int
+    exact_count: int | None  # when some word also matched by its parts: results with every word whole
+    hits: list[Hit]
+    facets: dict[str, list[tuple[str, int]]]
+    suggestions: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def substring_query(fieldname: str, text: str) -> Query:
+    """Documents whose ``fieldname`` text contains ``text`` (case-insensitively)."""
+    text = normalise(text)
+    if not text:
+        return NullQuery
+    if len(text) == 1:
+        return Prefix(fieldname, text)
+    grams = analysis.bigrams(text)
+    if len(grams) == 1:
+        return Term(fieldname, grams[0])
+    return Phrase(fieldname, grams)
+
+
+def plan_term(term: QueryTerm, field_name: str) -> TermPlan:
+    if term.phrase:
+        return TermPlan(term, [term.text])
+    if field_name != "author":
+        gazetteer = zone_names()
+        zone = gazetteer.alias_index.get(term.text)
+        if zone:
+            return TermPlan(term, gazetteer.aliases_of(zone), zone=zone)
+    if field_name == "author":
+        return TermPlan(term, [term.text])
+    parts = [word for word in dict.fromkeys(analysis.words(term.text)) if len(word) >= 2]
+    if len(parts) <= 1 or normalise(term.text) in parts:
+        parts = []
+    return TermPlan(term, [term.text], parts)
+
+
+def _author_exact(name: str) -> bool:
+    return get_searcher().doc_frequency("authors", name) > 0
+
+
+def term_query(plan: TermPlan, field_name: str, *, strict: bool = False) -> Query:
+    gram_field = GRAM_FIELDS[field_name]
+    if field_name == "author" and not plan.term.phrase and _author_exact(plan.term.text):
+        return Term("authors", plan.term.text)
+    forms = plan.exact if strict else plan.forms
+    return Or([substring_query(gram_field, form) for form in forms])
+
+
+def _scoring_query(plans: list[TermPlan], field_name: str) -> Query:
+    """Optional clauses that order the matches: whole forms first, title above body."""
+    clauses: list[Query] = []
+    for plan in plans:
+        for form in plan.exact:
+            clauses.append(substring_query("title_grams", form).with_boost(EXACT_BOOST))
+            if field_name == "all":
+                clauses.append(substring_query("fulltext_grams", form).with_boost(EXACT_BOOST))
+        for word in dict.fromkeys(analysis.search_words(" ".join(plan.forms))):
+            for fieldname in ("title", "headings", "text"):
+                clauses.append(Term(fieldname, word))
+    return Or(clauses) if clauses else NullQuery
+
+
+def build_query(parsed: ParsedQuery, field_name: str, *, strict: bool = False) -> tuple[Query, list[TermPlan]]:
+    plans: list[TermPlan] = []
+    required: list[Query] = []
+    for group in parsed.groups:
+        group_plans = [plan_term(term, field_name) for term in group]
+        plans.extend(group_plans)
+        required.append(Or([term_query(plan, field_name, strict=strict) for plan in group_plans]))
+    query: Query = And(required) if required else Every()
+    if required and not strict:
+        query = AndMaybe(query, _scoring_query(plans, field_name))
+    if parsed.excluded:
+        excluded = [term_query(plan_term(term, field_name), field_name, strict=True) for term in parsed.excluded]
+        query = AndNot(query, Or(excluded))
+    return query, plans
+
+
+def filter_query(filters: dict[str, list[str]]) -> Query | None:
+    terms = [Term(FACETS[name][0], value) for name, values in filters.items() for value in values]
+    return And(terms) if terms else None
+
+
+def _facet_groups() -> dict:
+    return {
+        name: sorting.FieldFacet(fieldname, allow_overlap=multi, maptype=sorting.Count)
+        for name, (fieldname, _, multi) in FACETS.items()
+    }
+
+
+def _sorted_facet(counts: dict) -> list[tuple[str, int]]:
+    values = [(str(value), count) for value, count in counts.items() if value not in ("", None) and count]
+    return sorted(values, key=lambda item: (-item[1], item[0]))
+
+
+def _count(query: Query, filters: dict[str, list[str]]) -> int:
+    searcher = get_searcher()
+    results = searcher.search(query, filter=filter_query(filters), limit=1, scored=False)
+    return len(results)
+
+
+def search(
+    q: str = "",
+    *,
+    field: str = "all",
+    filters: dict[str, list[str]] | None = None,
+    sort: str = "relevance",
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> SearchResult:
+    """One page of results for a reader's query, with facet counts over all the results.
+
+    ``filters`` maps FACETS keys to values; every value must hold (AND). Raises SearchInputError for
+    an unknown field, sort or facet name; a page past the end gives an empty page.
+    """
+    if field not in FIELDS:
+        raise SearchInputError(f"未知的检索范围：{field}（可用：{', '.join(FIELDS)}）")
+    if sort not in SORTS:
+        raise SearchInputError(f"未知的排序方式：{sort}（可用：{', '.join(SORTS)}）")
+    filters = {name: [value for value in values if value] for name, values in (filters or {}).items()}
+    filters = {name: values for name, values in filters.items() if values}
+    unknown = [name for name in filters if name not in FACETS]
+    if unknown:
+        raise SearchInputError(f"未知的筛选项：{', '.join(unknown)}（可用：{', '.join(FACETS)}）")
+    if page < 1:
+        raise SearchInputError("页码必须是从 1 开始的整数。")
+
+    parsed = parse_query(q)
+    query, plans = build_query(parsed, field)
+    searcher = get_searcher()
+    by_date = sort == "date" or not parsed.groups
+    sortedby = (
+        sorting.MultiFacet([sorting.FieldFacet("sort_date", reverse=True), sorting.FieldFacet("sort_seq")])
+        if by_date
+        else None
+    )
+    results = searcher.search(
+        query,
+        filter=filter_query(filters),
+        limit=None,
+        sortedby=sortedby,
+        groupedby=_facet_groups(),
+    )
+    count = len(results)
+    facets = {name: _sorted_facet(results.groups(name)) for name in FACETS} if count else {name: [] for name in FACETS}
+    pages = max(1, math.ceil(count / per_page))
+    start = (page - 1) * per_page
+    ids = [int(hit["django_id"]) for hit in results[start : start + per_page]] if start < count else []
+
+    exact_count = None
+    if any(plan.parts for plan in plans) and count:
+        strict, _ = build_query(parsed, field, strict=True)
+        exact_count = _count(strict, filters)
+
+    hits = load_hits(ids, plans, field)
+    result = SearchResult(
+        query=q or "",
+        parsed=parsed,
+        field=field,
+        filters=filters,
+        sort="date" if by_date else "relevance",
+        page=page,
+        pages=pages,
+        count=count,
+        exact_count=exact_count,
+        hits=hits,
+        facets=facets,
+        notes=list(parsed.notes),
+    )
+    if count == 0:
+        result.suggestions = suggestions(parsed, plans, field, filters)
+    return result
+
+
+# --- results ---------------------------------------------------------------------------------
+def load_hits(ids: list[int], plans: list[TermPlan], field_name: str) -> list[Hit]:
+    from ..models import Article
+
+    articles = {article.pk: article for article in Article.objects.visible().with_related().filter(pk__in=ids)}
+    hits = []
+    for pk in ids:
+        article = articles.get(pk)
+        if article is None:  # hidden since it was indexed; the next sync removes it
+            continue
+        hits.append(make_hit(article, plans, field_name))
+    return hits
+
+
+def _contains(haystack: str, form: str) -> bool:
+    return normalise(form) in normalise(haystack)
+
+
+def make_hit(article, plans: list[TermPlan], field_name: str) -> Hit:
+    if field_name == "author":
+        searched = "\n".join(article.author_names())
+    elif field_name == "title":
+        searched = title_text(article)
+    else:
+        searched = full_text(article)
+    matched: list[str] = []
+    partial = False
+    for plan in plans:
+        exact = [form for form in plan.exact if _contains(searched, form)]
+        if exact:
+            matched.extend(exact)
+            continue
+        parts = [part for part in plan.parts if _contains(searched, part)]
+        if parts:
+            partial = True
+            matched.extend(parts)
+    forms = list(dict.fromkeys(matched))
+    body = article.body_text or full_text(article)
+    return Hit(
+        article=article,
+        title_html=highlight(article.title or "", forms) if article.title else "",
+        snippet_html=snippet(body, forms),
+        matched=forms,
+        partial=partial,
+    )
+
+
+def _spans(text: str, forms: list[str]) -> list[tuple[int, int]]:
+    """Non-overlapping occurrences of ``forms`` in ``text`` (case-insensitive), longest form first."""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        lowered = text
+    taken = [False] * len(text)
+    spans = []
+    for form in sorted({f.lower() for f in forms if f.strip()}, key=len, reverse=True):
+        start = lowered.find(form)
+        while start != -1:
+            end = start + len(form)
+            if not any(taken[start:end]):
+                spans.append((start, end))
+                for index in range(start, end):
+                    taken[index] = True
+            start = lowered.find(form, start + 1)
+    return sorted(spans)
+
+
+def highlight(text: str, forms: list[str]) -> str:
+    """``text`` HTML-escaped, with every occurrence of ``forms`` in <mark>."""
+    out, last = [], 0
+    for start, end in _spans(text, forms):
+        out.append(escape(text[last:start]))
+        out.append(f"<mark>{escape(text[start:end])}</mark>")
+        last = end
+    out.append(escape(text[last:]))
+    return "".join(out)
+
+
+def snippet(text: str, forms: list[str]) -> str:
+    """About SNIPPET_LENGTH characters around the first match (or the start), escaped and marked."""
+    text = " ".join(text.split())
+    spans = _spans(text, forms)
+    begin = max(0, spans[0][0] - SNIPPET_BEFORE) if spans else 0
+    end = min(len(text), begin + SNIPPET_LENGTH)
+    piece = text[begin:end]
+    return ("…" if begin else "") + highlight(piece, forms) + ("…" if end < len(text) else "")
+
+
+# --- when nothing is found -------------------------------------------------------------------
+def suggestions(parsed: ParsedQuery, plans: list[TermPlan], field_name: str, filters: dict) -> list[dict]:
+    """What to try instead: {"text": ..., "params": {...} (changes to the query string), "count": n}."""
+    found: list[dict] = []
+    query, _ = build_query(parsed, field_name)
+    for name, values in filters.items():
+        for value in values:
+            fewer = {key: [v for v in vals if not (key == name and v == value)] for key, vals in filters.items()}
+            count = _count(query, fewer)
+            if count:
+                label = FACETS[name][1]
+                found.append(
+                    {"text": f"去掉筛选“{label}：{value}”，可找到 {count} 篇", "drop": (name, value), "count": count}
+                )
+    if field_name != "all" and parsed.groups:
+        count = _count(build_query(parsed, "all")[0], filters)
+        if count:
+            found.append({"text": f"改为在全文中检索，可找到 {count} 篇", "params": {"field": "all"}, "count": count})
+    for zone, count in matching_zones(parsed):
+        found.append({"text": f"开发区“{zone}”（{count} 篇）", "params": {"q": "", "zone": zone}, "count": count})
+    return found
+
+
+def matching_zones(parsed: ParsedQuery, limit: int = 5) -> list[tuple[str, int]]:
+    """Zones with articles whose names contain a typed word (or are contained in it)."""
+    words = [normalise(term.text) for term in parsed.positive_terms if len(term.text) >= 2]
+    if not words:
+        return []
+    gazetteer = zone_names()
+    searcher = get_searcher()
+    zones = []
+    for alias, zone in gazetteer.alias_index.items():
+        if any(word in alias.lower() or alias.lower() in word for word in words):
+            zones.append(zone)
+    counted = []
+    for zone in dict.fromkeys(zones):
+        count = searcher.doc_frequency("zone", zone)
+        if count:
+            counted.append((zone, count))
+    return sorted(counted, key=lambda item: (-item[1], item[0]))[:limit]

@@ -1,0 +1,189 @@
+"""The search page (/search/) and the JSON API (/api/v1/search/, /api/v1/articles/<id>/)."""
+
+from __future__ import annotations
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.safestring import mark_safe
+
+from ..records import article_record
+from .service import FACETS, FIELDS, SORTS, SearchInputError, search
+
+API_MAX_PER_PAGE = 100
+
+
+def _filters(params) -> dict[str, list[str]]:
+    return {name: [value.strip() for value in params.getlist(name) if value.strip()] for name in FACETS}
+
+
+def _page_number(raw: str | None) -> int | None:
+    """The page asked for, or None when it is not a positive whole number."""
+    if raw is None or raw == "":
+        return 1
+    try:
+        page = int(raw)
+    except ValueError:
+        return None
+    return page if page >= 1 else None
+
+
+def _link(params, **changes) -> str:
+    """The current query string with ``changes`` (None removes a key; lists replace values)."""
+    query = params.copy()
+    query.pop("page", None)
+    for key, value in changes.items():
+        if value is None:
+            query.pop(key, None)
+        elif isinstance(value, list):
+            query.setlist(key, value)
+        else:
+            query[key] = value
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+def search_page(request):
+    params = request.GET
+    notes = []
+    field = params.get("field", "all")
+    if field not in FIELDS:
+        field = "all"
+    sort = params.get("sort", "relevance")
+    if sort not in SORTS:
+        sort = "relevance"
+    page = _page_number(params.get("page"))
+    if page is None:
+        notes.append("页码无效，已显示第 1 页。")
+        page = 1
+    filters = _filters(params)
+    result = search(params.get("q", ""), field=field, filters=filters, sort=sort, page=page)
+    if result.count and page > result.pages:
+        notes.append(f"没有第 {page} 页，已显示最后一页（第 {result.pages} 页）。")
+        result = search(params.get("q", ""), field=field, filters=filters, sort=sort, page=result.pages)
+    notes = result.notes + notes
+    if result.query.strip() and result.parsed.is_empty:
+        notes.append("检索词里没有可检索的文字（只有符号），下面列出全部文章。")
+
+    active = [
+        {"label": FACETS[name][1], "value": value, "remove": _link(params, **{name: [v for v in values if v != value]})}
+        for name, values in result.filters.items()
+        for value in values
+    ]
+    facets = []
+    for name, (_, label, _) in FACETS.items():
+        chosen = result.filters.get(name, [])
+
+        def toggled(value, chosen=chosen):
+            return [v for v in chosen if v != value] if value in chosen else [*chosen, value]
+
+        values = [
+            {
+                "value": value,
+                "count": count,
+                "active": value in chosen,
+                "link": _link(params, **{name: toggled(value)}),
+            }
+            for value, count in result.facets[name]
+        ]
+        if values:
+            facets.append({"name": name, "label": label, "values": values})
+    suggestions = []
+    for suggestion in result.suggestions:
+        if "drop" in suggestion:
+            name, value = suggestion["drop"]
+            link = _link(params, **{name: [v for v in result.filters.get(name, []) if v != value]})
+        else:
+            changes = dict(suggestion["params"])
+            if changes.get("q") == "":
+                changes["q"] = None
+                changes.update({name: None for name in FACETS if name not in changes})
+            link = _link(params, **changes)
+        suggestions.append({"text": suggestion["text"], "link": link})
+    hits = [
+        {
+            "article": hit.article,
+            # Both are escaped by service.highlight, which only adds <mark> around matches.
+            "title_html": mark_safe(hit.title_html),
+            "snippet_html": mark_safe(hit.snippet_html),
+            "matched": hit.matched,
+            "partial": hit.partial,
+        }
+        for hit in result.hits
+    ]
+    context = {
+        "result": result,
+        "q": result.query,
+        "hits": hits,
+        "notes": notes,
+        "field": result.field,
+        "fields": FIELDS,
+        "sort": result.sort,
+        "sorts": [{"key": key, "label": label, "link": _link(params, sort=key)} for key, label in SORTS.items()],
+        "facets": facets,
+        "active": active,
+        "clear_filters": _link(params, **{name: None for name in FACETS}),
+        "suggestions": suggestions,
+        "hidden_filters": [(name, value) for name, values in result.filters.items() for value in values],
+        "previous_link": _link(params, page=str(result.page - 1)) if result.page > 1 else None,
+        "next_link": _link(params, page=str(result.page + 1)) if result.page < result.pages else None,
+    }
+    return render(request, "search/search.html", context)
+
+
+def _error(message: str, status: int = 400) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def api_search(request):
+    params = request.GET
+    page = _page_number(params.get("page"))
+    if page is None:
+        return _error(f"page 必须是从 1 开始的整数 / page must be a whole number from 1, got {params.get('page')!r}")
+    try:
+        result = search(
+            params.get("q", ""),
+            field=params.get("field", "all"),
+            filters=_filters(params),
+            sort=params.get("sort", "relevance") or "relevance",
+            page=page,
+        )
+    except SearchInputError as error:
+        return _error(str(error))
+    if result.count and page > result.pages:
+        return _error(f"没有第 {page} 页，共 {result.pages} 页 / page {page} is past the last page ({result.pages})")
+    body = {
+        "count": result.count,
+        "page": result.page,
+        "pages": result.pages,
+        "results": [
+            {
+                "id": hit.article.pk,
+                "url": hit.article.get_absolute_url(),
+                "title": hit.article.title or None,
+                "zone": hit.article.zone.name if hit.article.zone else None,
+                "city": hit.article.city.short if hit.article.city else None,
+                "issue": hit.article.page.issue.label if hit.article.page.issue else None,
+                "date": hit.article.page.issue.date.isoformat()
+                if hit.article.page.issue and hit.article.page.issue.date
+                else None,
+                "authors": hit.article.author_names(),
+                "snippet": hit.snippet_html,
+                "matched": hit.matched,
+            }
+            for hit in result.hits
+        ],
+        "facets": {name: dict(values) for name, values in result.facets.items()},
+        "exact_count": result.exact_count,
+        "notes": result.notes,
+        "suggestions": [suggestion["text"] for suggestion in result.suggestions],
+    }
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+
+
+def api_article(request, pk: int):
+    from ..models import Article
+
+    article = Article.objects.visible().with_related().filter(pk=pk).first()
+    if article is None:
+        return _error(f"没有编号为 {pk} 的公开文章 / no published article {pk}", status=404)
+    return JsonResponse(article_record(article), json_dumps_params={"ensure_ascii": False})

@@ -1,0 +1,37 @@
+"""Search tests run against a real Whoosh index in the test data folder (see tests/settings.py)."""
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+SEEDS = Path(__file__).resolve().parent.parent.parent / "seeds"
+
+
+def clear_index() -> None:
+    from articles.search import searcher
+
+    call_command("clear_index", interactive=False, verbosity=0)
+    searcher.reset()
+
+
+def empty_archive() -> None:
+    from articles.models import Author, Issue, Page, Zone
+
+    Page.objects.all().delete()
+    Issue.objects.all().delete()
+    Author.objects.all().delete()
+    Zone.objects.filter(source=Zone.Source.DISCOVERED).delete()
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The five seed pages ingested once for the module, committed, so the index follows them."""
+    with django_db_blocker.unblock():
+        empty_archive()
+        clear_index()
+        call_command("ingest", str(SEEDS), stdout=StringIO())
+        yield
+        empty_archive()
+        clear_index()
