@@ -104,6 +104,7 @@ class IssueAdmin(PublishActionsMixin, admin.ModelAdmin):
             super()
             .get_queryset(request)
             .annotate(n_pages=Count("pages", distinct=True), n_articles=Count("pages__articles", distinct=True))
+            .order_by(*Issue._meta.ordering)
         )
 
     @admin.display(description="版面数", ordering="n_pages")
@@ -184,7 +185,13 @@ class PageAdmin(PublishActionsMixin, admin.ModelAdmin):
     change_list_template = "admin/articles/upload_changelist.html"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_articles=Count("articles")).defer("raw_bytes")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(n_articles=Count("articles"))
+            .defer("raw_bytes")
+            .order_by(*Page._meta.ordering)
+        )
 
     @admin.display(description="文章数", ordering="n_articles")
     def articles_count(self, page):
@@ -568,7 +575,13 @@ class ZoneAdmin(admin.ModelAdmin):
     actions = ("merge_into",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("city", "county").annotate(n_articles=Count("articles"))
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("city", "county")
+            .annotate(n_articles=Count("articles"))
+            .order_by("name")
+        )
 
     @admin.display(description="提及文章数", ordering="n_articles")
     def articles_count(self, zone):
@@ -633,7 +646,7 @@ class AuthorAdmin(admin.ModelAdmin):
     search_fields = ("name",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_articles=Count("authorships"))
+        return super().get_queryset(request).annotate(n_articles=Count("authorships")).order_by("name")
 
     @admin.display(description="文章数", ordering="n_articles")
     def articles_count(self, author):

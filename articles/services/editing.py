@@ -6,8 +6,6 @@ touched (``sync_search_index``), so readers and search agree before the editor's
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -24,15 +22,14 @@ class EditingError(Exception):
 def sync_search_index(article_ids: Iterable[int]) -> None:
     """Re-index the visible ones among these articles and drop the rest (``articles.search.sync_articles``).
 
-    Until the search package exists there is nothing to keep in step; once it does, errors surface.
+    Synchronous: when it returns, searches see the change. Called after every bulk change here
+    (``QuerySet.update()`` sends no signals), with the ids of articles deleted too.
     """
+    from ..search import sync_articles  # imported late: the search package loads haystack and jieba
+
     ids = sorted({int(pk) for pk in article_ids})
-    if not ids or importlib.util.find_spec("articles.search") is None:
-        return
-    search = importlib.import_module("articles.search")
-    sync = getattr(search, "sync_articles", None)
-    if sync is not None:
-        sync(ids)
+    if ids:
+        sync_articles(ids)
 
 
 # --- publishing ---------------------------------------------------------------------------------------

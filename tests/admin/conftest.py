@@ -26,3 +26,33 @@ def make_zip(members: dict[str, bytes]) -> bytes:
         for name, data in members.items():
             archive.writestr(name, data)
     return buffer.getvalue()
+
+
+def _value(bound):
+    value = bound.value()
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "on" if value else None
+    if isinstance(value, list | tuple):
+        return [str(getattr(item, "pk", item)) for item in value]
+    return str(getattr(value, "pk", value))
+
+
+def _add(data: dict, form) -> None:
+    for name in form.fields:
+        value = _value(form[name])
+        if value is not None:
+            data[form.add_prefix(name)] = value
+
+
+def change_form_data(response) -> dict:
+    """The POST data a browser would send for an admin change form as it was rendered (inlines included)."""
+    data: dict = {}
+    _add(data, response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        _add(data, formset.management_form)
+        for form in formset.forms:
+            _add(data, form)
+    return data
