@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from .forms import ArticleForm, MergeZoneForm, SplitForm, UploadForm
 from .models import Article, ArticleAuthor, Author, Caption, City, County, Issue, Page, Zone
@@ -343,7 +344,7 @@ class PageAdmin(PublishActionsMixin, admin.ModelAdmin):
             request.POST.get("next")
             or reverse("admin:articles_page_preview_many") + f"?ids={request.POST.get('ids', '')}"
         )
-        if not target.startswith("/") or target.startswith("//"):
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
             target = reverse("admin:index")
         return HttpResponseRedirect(target)
 

@@ -195,3 +195,15 @@ def test_csrf_is_enforced(editor):
     response = strict.post(UPLOAD, {"files": [SimpleUploadedFile("D1.txt", TEXT.encode())]})
     assert response.status_code == 403
     assert Page.objects.count() == 0
+
+
+def test_too_many_single_files_get_the_forms_message(editor_client, settings):
+    settings.KFQ_MAX_UPLOAD_FILES = 2
+    files = [(f"D{n}.txt", (TEXT + str(n)).encode()) for n in range(1, 4)]
+    _refused(editor_client, *files, expect="一次最多上传 2 个文件")
+
+
+def test_limits_are_shown_on_the_form(editor_client, settings):
+    settings.KFQ_MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+    html = editor_client.get(UPLOAD).content.decode()
+    assert "2.0 MiB" in html and "一次最多" in html
