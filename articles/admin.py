@@ -24,11 +24,12 @@ from .services.editing import (
     EditingError,
     merge_articles,
     merge_zone,
+    reparse_keeping_edits,
     set_published,
     split_article,
     sync_search_index,
 )
-from .services.ingest import CREATED, reparse_page
+from .services.ingest import CREATED
 from .services.upload import UploadError, ingest_files, prepare_upload
 
 admin.site.site_header = "开发区建设专刊数字档案 · 编辑后台"
@@ -353,14 +354,14 @@ class PageAdmin(PublishActionsMixin, admin.ModelAdmin):
     @admin.action(description="按当前解析器重新解析所选版面（人工修订的文章保留）", permissions=["change"])
     def reparse(self, request, queryset):
         for page in queryset.defer("raw_bytes"):
-            before = list(page.articles.values_list("pk", flat=True))
-            result = reparse_page(page)
-            after = list(result.page.articles.values_list("pk", flat=True))
-            sync_search_index([*before, *after])
+            outcome = reparse_keeping_edits(page)
+            result = outcome.result
             message = (
                 f"重新解析 {result.page}：{result.deleted} 篇解析文章替换为 {result.created} 篇，"
                 f"新发现开发区 {len(result.new_zones)} 个，警告 {len(result.warnings)} 条"
             )
+            if outcome.duplicates_removed:
+                message += f"，去掉与人工修订文章重复的 {len(outcome.duplicates_removed)} 篇"
             self.log_change(request, result.page, message + f"（解析器 {result.page.parser_version}）")
             self.message_user(request, message + "。", messages.SUCCESS)
             if result.kept:

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 
 from ..models import Article, ArticleAuthor, Caption, Issue, Page, Zone
+from .ingest import ReparseResult, reparse_page
 
 
 class EditingError(Exception):
@@ -227,3 +228,33 @@ def merge_zone(alias: Zone, target: Zone) -> ZoneMergeResult:
         touched = sorted({*primary, *mentioning})
     sync_search_index(touched)
     return ZoneMergeResult(target, len(touched))
+
+
+# --- re-parse -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class EditorReparseResult:
+    result: ReparseResult
+    duplicates_removed: list[str]  # titles of fresh articles identical to a kept hand-edited one
+
+
+def reparse_keeping_edits(page: Page) -> EditorReparseResult:
+    """``reparse_page``, then drop new articles that repeat a kept hand-edited one word for word.
+
+    After a merge the articles behind it moved up one position and are kept as hand-edited; the parser
+    still finds the page's last article at its old position, which would show it twice.
+    """
+    before = list(page.articles.values_list("pk", flat=True))
+    result = reparse_page(page)
+    kept = {(article.title, article.body_text) for article in result.kept}
+    kept_ids = {article.pk for article in result.kept}
+    removed = []
+    with transaction.atomic():
+        for article in result.page.articles.exclude(pk__in=kept_ids):
+            if (article.title, article.body_text) in kept:
+                removed.append(str(article))
+                article.delete()
+    after = list(result.page.articles.values_list("pk", flat=True))
+    sync_search_index([*before, *after])
+    return EditorReparseResult(result, removed)

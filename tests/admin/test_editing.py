@@ -247,3 +247,29 @@ def test_create_editor_command(monkeypatch):
 def test_issue_change_list_offers_upload(editor_client):
     html = editor_client.get(changelist("issue")).content.decode()
     assert "上传版面" in html
+
+
+def test_reparse_after_merge_and_split_shows_nothing_twice(editor_client, page):
+    second, third = page.articles.get(position=2), page.articles.get(position=3)
+    act(editor_client, "article", "merge", [second, third], confirm="yes")
+    editor_client.post(reverse("admin:articles_article_split", args=[page.articles.get(position=5).pk]), {"at": 1})
+    titles_before = list(page.articles.values_list("title", flat=True))
+    bodies_before = list(page.articles.values_list("body_text", flat=True))
+    assert len(titles_before) == 7
+
+    act(editor_client, "page", "reparse", [page])
+    assert list(page.articles.values_list("title", flat=True)) == titles_before
+    assert list(page.articles.values_list("body_text", flat=True)) == bodies_before
+    assert found("亚宝药业") == {page.articles.get(position=1).pk}
+
+
+def test_reparse_after_merge_does_not_bring_the_last_article_back(editor_client, page):
+    last_title = page.articles.get(position=7).title
+    act(
+        editor_client, "article", "merge", [page.articles.get(position=2), page.articles.get(position=3)], confirm="yes"
+    )
+    response = act(editor_client, "page", "reparse", [page])
+    told = " ".join(str(message) for message in response.context["messages"])
+    assert "重复" in told
+    assert page.articles.count() == 6
+    assert list(page.articles.values_list("title", flat=True)).count(last_title) == 1
