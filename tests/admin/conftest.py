@@ -2,13 +2,29 @@
 
 import io
 import zipfile
+from importlib import import_module
 
 import pytest
 from django.contrib.auth.models import Group, User
 
 
+def ensure_reference_data() -> None:
+    """Gazetteer and the 编辑 group come from data migrations; a transactional test's flush removes them
+    (and after Playwright has run, serialized_rollback no longer restores them), so reload when missing.
+    """
+    from django.apps import apps
+
+    from articles.models import City
+
+    if not City.objects.exists():
+        import_module("articles.migrations.0002_load_gazetteer").load_gazetteer(apps, None)
+    if not Group.objects.filter(name="编辑").exists():
+        import_module("articles.migrations.0003_editor_group").create_group(apps, None)
+
+
 @pytest.fixture
 def editor(db) -> User:
+    ensure_reference_data()
     user = User.objects.create_user("editor", password="pw-editor-2026", is_staff=True)
     user.groups.add(Group.objects.get(name="编辑"))
     return user

@@ -5,10 +5,13 @@ from django.contrib.auth.models import Group, User
 
 from articles.models import Page
 
+from .conftest import ensure_reference_data
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_editor_uploads_a_page_and_sees_the_preview(live_server, browser_page, seed_paths, tmp_path):
+    ensure_reference_data()
     editor = User.objects.create_user("browser-editor", password="pw-browser-2026", is_staff=True)
     editor.groups.add(Group.objects.get(name="编辑"))
     page_file = tmp_path / "2024-16-D1.txt"
