@@ -214,7 +214,9 @@ def page(request, pk):
         pk=pk,
     )
     page = page_articles(Page.objects.filter(pk=page.pk).select_related("issue")).get()
-    return render(request, "articles/page.html", {"page": page, "articles": page.visible})
+    # The original text holds every article of the page: withheld while any of them is hidden.
+    withheld = page.articles.filter(is_published=False).exists()
+    return render(request, "articles/page.html", {"page": page, "articles": page.visible, "withheld": withheld})
 
 
 def continuation(article: Article, direction: str) -> Article | None:
