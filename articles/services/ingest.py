@@ -16,6 +16,7 @@ from ..gazetteer_db import gazetteer_from_db
 from ..models import Article, ArticleAuthor, Author, Caption, City, County, Issue, Page, Zone
 from ..parsing import Gazetteer, ParsedArticle, ParsedPage, parse_page
 from ..parsing import gazetteer as gazetteer_module
+from ..search.sync import sync_on_commit
 from .decoding import decode_page
 from .errors import IngestError
 
@@ -86,6 +87,8 @@ def ingest_page(
         )
         new_zones = create_discovered_zones(parsed, gazetteer)
         article_warnings = create_articles(page, parsed.articles)
+        # The search index takes the page's articles once this transaction commits.
+        sync_on_commit(page.articles.values_list("pk", flat=True))
     return IngestResult(CREATED, page, len(parsed.articles), new_zones, page.warnings + article_warnings)
 
 
@@ -112,11 +115,14 @@ def reparse_page(page: Page) -> ReparseResult:
         kept = list(page.articles.filter(edited_by_hand=True))
         replaced = page.articles.filter(edited_by_hand=False)
         deleted = replaced.count()
+        before = list(page.articles.values_list("pk", flat=True))
         replaced.delete()
         kept_positions = {article.position for article in kept}
         new_zones = create_discovered_zones(parsed, gazetteer)
         fresh = [article for article in parsed.articles if article.position not in kept_positions]
         article_warnings = create_articles(page, fresh)
+        # After the commit the search index drops the replaced articles and takes the new ones.
+        sync_on_commit([*before, *page.articles.values_list("pk", flat=True)])
     return ReparseResult(page, deleted, len(fresh), kept, new_zones, page.warnings + article_warnings)
 
 

@@ -1,0 +1,124 @@
+"""The search page and the JSON API: normal pages for any input, errors that say what was wrong."""
+
+import pytest
+
+from articles.models import Article
+
+from .helpers import containing
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
+
+BAD_QUERIES = [
+    "",
+    "   ",
+    "开发区" * 700,  # 2,100 characters
+    '"管运分离',
+    '管运分离"',
+    '""',
+    "((开发区",
+    "开发区]]",
+    "AND OR NOT * ? ~ ^ : [ ] { }",
+    "title:开发区",
+    "开发* 项目? 产业~2 园区^3",
+    "[a TO z] {1 TO 2}",
+    "-",
+    "--开发区",
+    "OR",
+    "NOT",
+    "<script>alert(1)</script>",
+    "\\",
+    "%",
+    "\x00",
+]
+
+
+@pytest.mark.parametrize("q", BAD_QUERIES)
+def test_any_query_gives_a_normal_page(client, q):
+    response = client.get("/search/", {"q": q})
+    assert response.status_code == 200
+    assert "检索" in response.content.decode()
+    api = client.get("/api/v1/search/", {"q": q})
+    assert api.status_code == 200
+    assert set(api.json()) >= {"count", "page", "pages", "results", "facets"}
+
+
+def test_script_in_the_query_is_shown_escaped(client):
+    html = client.get("/search/", {"q": "<script>alert(1)</script> 开发区"}).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+@pytest.mark.parametrize("page", ["-1", "0", "abc", "99999", "1.5", ""])
+def test_bad_page_numbers(client, page):
+    response = client.get("/search/", {"q": '"开发区"', "page": page})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "找到" in html
+    if page not in ("", "1"):
+        assert "页" in html
+    api = client.get("/api/v1/search/", {"q": '"开发区"', "page": page})
+    if page == "":
+        assert api.status_code == 200
+    else:
+        assert api.status_code == 400
+        assert "page" in api.json()["error"]
+
+
+def test_unknown_facet_values_and_parameters(client):
+    response = client.get("/search/", {"q": "开发区", "city": "火星", "year": "abc", "sort": "weird", "field": "x"})
+    assert response.status_code == 200
+    assert "没有找到" in response.content.decode()
+    api = client.get("/api/v1/search/", {"q": "开发区", "city": "火星"})
+    assert api.status_code == 200
+    assert api.json()["count"] == 0
+    assert client.get("/api/v1/search/", {"sort": "weird"}).status_code == 400
+    assert client.get("/api/v1/search/", {"field": "x"}).status_code == 400
+
+
+def test_results_page_shows_what_a_reader_needs(client):
+    html = client.get("/search/", {"q": "紫光云智"}).content.decode()
+    assert "找到 <strong>1</strong> 篇文章" in html
+    assert "<mark>紫光云智</mark>智能制造（临汾）基地启动" in html
+    assert "临汾经济开发区" in html and "临汾" in html
+    article = Article.objects.get(title="紫光云智智能制造（临汾）基地启动")
+    assert f'href="{article.get_absolute_url()}"' in html
+
+
+def test_facet_links_add_and_remove_filters(client):
+    html = client.get("/search/", {"q": '"开发区"'}).content.decode()
+    assert "?q=%22%E5%BC%80%E5%8F%91%E5%8C%BA%22&amp;city=" in html  # a city link keeps the query
+    filtered = client.get("/search/", {"q": '"开发区"', "city": "临汾"}).content.decode()
+    assert "已选筛选" in filtered and "去掉筛选 城市：临汾" in filtered
+    assert f"找到 <strong>{len(containing('开发区') & city_ids('临汾'))}</strong> 篇文章" in filtered
+
+
+def city_ids(short):
+    return set(Article.objects.visible().filter(city__short=short).values_list("pk", flat=True))
+
+
+def test_no_results_page_suggests_what_to_try(client):
+    html = client.get("/search/", {"q": "风陵渡", "city": "临汾"}).content.decode()
+    assert "没有找到包含“风陵渡”的文章" in html
+    assert "去掉筛选“城市：临汾”" in html
+    assert "风陵渡经济开发区" in html
+
+
+def test_api_search_shape(client):
+    body = client.get("/api/v1/search/", {"q": "亚宝药业", "city": "运城"}).json()
+    assert body["count"] == len(body["results"]) >= 1
+    assert (body["page"], body["pages"]) == (1, 1)
+    first = body["results"][0]
+    assert set(first) >= {"id", "url", "title", "zone", "city", "issue", "date", "authors", "snippet"}
+    assert first["city"] == "运城" and "<mark>亚宝药业</mark>" in first["snippet"]
+    assert set(body["facets"]) == {"city", "zone", "kind", "year", "issue", "author"}
+    assert body["facets"]["city"] == {"运城": body["count"]}
+
+
+def test_api_article(client):
+    article = Article.objects.get(title="紫光云智智能制造（临汾）基地启动")
+    body = client.get(f"/api/v1/articles/{article.pk}/").json()
+    assert body["id"] == article.pk and body["zone"] == "临汾经济开发区" and body["published"] is True
+    missing = client.get("/api/v1/articles/999999/")
+    assert missing.status_code == 404 and "error" in missing.json()
+    Article.objects.filter(pk=article.pk).update(is_published=False)  # rolled back after the test
+    assert client.get(f"/api/v1/articles/{article.pk}/").status_code == 404
