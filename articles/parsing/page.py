@@ -243,6 +243,11 @@ class _HeadingFirst:
     def segment(self) -> list[Draft]:
         drafts: list[Draft] = []
         current: Draft | None = None
+
+        def start_article() -> Draft:
+            drafts.append(Draft())
+            return drafts[-1]
+
         units = self.units
         i = 0
         while i < len(units):
@@ -250,21 +255,15 @@ class _HeadingFirst:
             cut = current is not None and bool(current.body) and _is_cut(current.body[-1])
             if unit.kind == "marker":
                 kind, label = _marker(unit.text)  # type: ignore[misc]
-                if kind == "上接" and not (current and current.headings and not current.has_body()):
-                    current = Draft()
-                    drafts.append(current)
-                if current is None:
-                    current = Draft()
-                    drafts.append(current)
+                under_heading = current is not None and current.headings and not current.has_body()
+                if current is None or (kind == "上接" and not under_heading):
+                    current = start_article()
                 _apply_marker(current, unit.text, kind, label)
                 i += 1
                 continue
             if unit.kind == "caption" or self._uncredited_caption(unit, current, cut):
-                caption = unit.caption or Caption(unit.text)
-                if current is None:
-                    current = Draft()
-                    drafts.append(current)
-                current.captions.append(caption)
+                current = current or start_article()
+                current.captions.append(unit.caption or Caption(unit.text))
                 i += 1
                 continue
             if cut and unit.kind in ("body", "heading") and not unit.line.marked:
@@ -273,9 +272,7 @@ class _HeadingFirst:
                 i += 1
                 continue
             if unit.kind == "body":
-                if current is None:
-                    current = Draft()
-                    drafts.append(current)
+                current = current or start_article()
                 current.body.append(Paragraph(unit.text))
                 i += 1
                 continue
@@ -293,20 +290,14 @@ class _HeadingFirst:
                     current.bylines.extend(leading_bylines)
                 if run:
                     if current is None or current.headings or current.has_body():
-                        current = Draft()
-                        drafts.append(current)
-                    for part in run:
+                        current = start_article()
+                    for k, part in enumerate(run):
                         if part.kind == "caption":
                             current.captions.append(part.caption)  # type: ignore[arg-type]
-                        elif part.kind == "byline" and any(p.kind != "byline" for p in run[run.index(part) + 1 :]):
-                            current.headings.append((part.text, part.line.marked, False))
-                        elif part.kind == "byline":
+                        elif part.kind == "byline" and all(p.kind == "byline" for p in run[k:]):
                             current.bylines.append(part.text)
-                        else:
+                        else:  # a name-like line above a title is part of the heading (a kicker)
                             current.headings.append((part.text, part.line.marked, part.kind == "zone"))
-                    if following is None or following.kind != "body":
-                        if following is None:
-                            current.warnings.append("标题下没有正文 (heading with no body)")
             else:
                 for part in run:
                     if part.kind == "caption":
@@ -652,7 +643,7 @@ def _finish(draft: Draft, position: int, finder: ZoneFinder, discovered: dict[st
     article.paragraphs = [p for p in paragraphs if p.text]
     article.byline = "；".join(bylines) or None
     article.authors = list(dict.fromkeys(authors))
-    if not article.paragraphs and not article.warnings:
+    if not article.paragraphs:
         article.warnings.append("标题下没有正文 (heading with no body)")
     _tag_places(article, finder, discovered)
     return article
