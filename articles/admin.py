@@ -45,6 +45,23 @@ def _warnings_html(warnings: list[str]):
     )
 
 
+class WarningsFilter(admin.SimpleListFilter):
+    """Pages or articles the parser was unsure about (non-empty ``warnings``)."""
+
+    title = "解析警告"
+    parameter_name = "warnings"
+
+    def lookups(self, request, model_admin):
+        return (("yes", "有警告"), ("no", "无警告"))
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(warnings=[])
+        if self.value() == "no":
+            return queryset.filter(warnings=[])
+        return queryset
+
+
 class PublishActionsMixin:
     """公开 / 撤下 for issues, pages and articles, logged per object and synced to search."""
 
@@ -150,7 +167,7 @@ class PageAdmin(PublishActionsMixin, admin.ModelAdmin):
         "is_published",
         "created_at",
     )
-    list_filter = ("is_published", "issue", "layout")
+    list_filter = ("is_published", WarningsFilter, "issue", "layout")
     search_fields = ("source_file", "label", "masthead")
     list_select_related = ("issue",)
     autocomplete_fields = ("issue",)
@@ -419,7 +436,7 @@ class ArticleAdmin(PublishActionsMixin, admin.ModelAdmin):
         "has_warnings",
     )
     list_display_links = ("display_title",)
-    list_filter = ("is_published", "edited_by_hand", "page__issue", "city", "zone__source")
+    list_filter = ("is_published", "edited_by_hand", WarningsFilter, "page__issue", "city", "zone__source")
     list_select_related = ("page__issue", "zone", "city")
     search_fields = ("title", "kicker", "subtitle", "byline", "body_text")
     autocomplete_fields = ("zone", "zones", "city")

@@ -160,9 +160,11 @@ def _zip_members(zip_name: str, data: bytes) -> list[PageFile]:
         entries = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as error:
         raise UnsafeArchiveError(f"{zip_name}: {error}") from error
+    if len(entries) > 10 * max_files():
+        raise TooManyFilesError(f"{zip_name}: {len(entries)} 个条目 / entries")
     members = []
     for entry in entries:
-        name = entry.filename
+        name = entry.filename = _member_name(entry)
         if entry.is_dir() or _ignorable(name):
             continue
         path = PurePosixPath(name.replace("\\", "/"))
@@ -197,6 +199,16 @@ def _zip_members(zip_name: str, data: bytes) -> list[PageFile]:
             raise UnsafeArchiveError(f"{zip_name}: 压缩包内不能再有压缩包 / nested archive {entry.filename!r}")
         files.append(_page_file(f"{zip_name}/{entry.filename}", content))
     return files
+
+
+def _member_name(entry: zipfile.ZipInfo) -> str:
+    """The member's name; archivers on Chinese Windows write GBK names without saying so (no UTF-8 flag)."""
+    if entry.flag_bits & 0x800:
+        return entry.filename
+    try:
+        return entry.filename.encode("cp437").decode("gb18030")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return entry.filename
 
 
 def _ignorable(name: str) -> bool:

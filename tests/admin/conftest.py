@@ -72,3 +72,11 @@ def change_form_data(response) -> dict:
         for form in formset.forms:
             _add(data, form)
     return data
+
+
+@pytest.fixture(autouse=True)
+def empty_search_index():
+    """Each test starts with an empty search index: ids repeat across tests, stale documents would match."""
+    from django.core.management import call_command
+
+    call_command("clear_index", interactive=False, verbosity=0)

@@ -64,3 +64,10 @@ def test_non_editor_staff_sees_none_of_it(client, django_user_model, page):
     response = client.post(reverse("admin:articles_page_publish"), {"ids": str(page.pk), "publish": "1"})
     assert response.status_code == 403
     assert not Article.objects.visible().exists()
+
+
+def test_warnings_filter(editor_client, page):
+    Article.objects.filter(page=page, position=2).update(warnings=["标题不确定 / unsure title"])
+    response = editor_client.get(reverse("admin:articles_article_changelist"), {"warnings": "yes"})
+    assert response.status_code == 200
+    assert list(response.context["cl"].queryset.values_list("position", flat=True)) == [2]
