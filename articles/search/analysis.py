@@ -26,23 +26,31 @@ WORDLIKE = re.compile(r"\w")
 
 _lock = threading.RLock()
 _jieba: jieba.Tokenizer | None = None
+_from_db = False  # the archive's words were read from the database (not only the CSV files)
 _known_words: set[str] = set()
 
 
-def dictionary_words() -> set[str]:
-    """Words the archive knows as whole names: from the database, or the reference CSVs without one."""
+def dictionary_words() -> tuple[set[str], bool]:
+    """Words the archive knows as whole names, and whether they came from the database.
+
+    Without a database (e.g. before migrate) the reference CSV files stand in.
+    """
     from ..parsing.gazetteer import Gazetteer, place_of
 
     words: set[str] = set()
+    from_db = True
     try:
         from ..gazetteer_db import gazetteer_from_db
         from ..models import Author
 
         gazetteer = gazetteer_from_db()
         words.update(Author.objects.values_list("name", flat=True))
-    except Exception:  # no database yet (e.g. during migrate): the reference lists still help
+        if not gazetteer.zones:
+            raise LookupError("the database has no zones yet")
+    except Exception:
         log.debug("search dictionary: database unavailable, using the reference CSV files", exc_info=True)
         gazetteer = Gazetteer.from_csv()
+        from_db = False
     for city in gazetteer.cities:
         words.update((city.name, city.short))
     for county in gazetteer.counties:
@@ -56,20 +64,24 @@ def dictionary_words() -> set[str]:
         split = place_of(zone.name)
         if split:
             words.add(split[0])
-    return {word.strip() for word in words if len(word.strip()) >= 2}
+    return {word.strip() for word in words if len(word.strip()) >= 2}, from_db
 
 
 def segmenter() -> jieba.Tokenizer:
     """The process's jieba tokenizer with the archive's dictionary (built on first use, ~1 s)."""
-    global _jieba
+    global _jieba, _from_db
+    if _jieba is not None and _from_db:
+        return _jieba
     with _lock:
         if _jieba is None:
             tokenizer = jieba.Tokenizer()
             tokenizer.initialize()
-            for word in sorted(dictionary_words()):
-                tokenizer.add_word(word)
-                _known_words.add(word)
             _jieba = tokenizer
+        if not _from_db:  # first use, or the database was not there last time: (re)read it
+            words, _from_db = dictionary_words()
+            for word in sorted(words - _known_words):
+                _jieba.add_word(word)
+                _known_words.add(word)
         return _jieba
 
 
@@ -87,9 +99,10 @@ def add_words(words: Iterable[str]) -> None:
 
 def reset_dictionary() -> None:
     """Forget the dictionary (e.g. after zones are renamed); rebuilt on next use."""
-    global _jieba
+    global _jieba, _from_db
     with _lock:
         _jieba = None
+        _from_db = False
         _known_words.clear()
 
 
