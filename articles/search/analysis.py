@@ -106,6 +106,17 @@ def reset_dictionary() -> None:
         _known_words.clear()
 
 
+# jieba's dictionary counts words in a large general corpus (total ~60 million); a word seen fewer
+# times than this is a name or a term (亚宝 3, 紫光 49), not a common word (药业 360, 厂房 309).
+COMMON_WORD_FREQ = 100
+
+
+def is_distinctive(word: str) -> bool:
+    """A name the archive knows, or a word too rare in general Chinese to be a common word."""
+    tokenizer = segmenter()
+    return word in _known_words or tokenizer.FREQ.get(word, 0) < COMMON_WORD_FREQ
+
+
 def words(text: str) -> list[str]:
     """Precise-mode words of ``text``, lowercased, punctuation and spaces dropped (for queries)."""
     return [word.lower() for word in segmenter().lcut(text) if WORDLIKE.search(word)]

@@ -5,9 +5,9 @@ Matching is by exact substring on character bigrams, so every result contains wh
 * a quoted phrase matches exactly that text;
 * a word that is a zone's printed name also matches the zone's other names (长子经开区 ↔
   长子经济技术开发区);
-* any other word matches where it occurs whole, or where one of its jieba words (two characters or
-  more) occurs: 亚宝药业 also finds 亚宝. Results that contain the whole word rank first, and each
-  result says which form it contains.
+* any other word matches where it occurs whole, or where a distinctive one of its jieba words
+  occurs (a name or rare term of two characters or more): 亚宝药业 also finds 亚宝, but not 药业 alone.
+  Results that contain the whole word rank first, and each result says which form it contains.
 
 Ranking adds jieba word scores (BM25F), the title weighing four times the body.
 """
@@ -56,7 +56,7 @@ class TermPlan:
 
     term: QueryTerm
     exact: list[str]  # whole forms (the term, or a zone's names)
-    parts: list[str] = field(default_factory=list)  # jieba words of the term (two characters or more)
+    parts: list[str] = field(default_factory=list)  # distinctive jieba words of the term
     zone: str | None = None  # the zone whose name was typed
 
     @property
@@ -120,6 +120,8 @@ def plan_term(term: QueryTerm, field_name: str) -> TermPlan:
     parts = [word for word in dict.fromkeys(analysis.words(term.text)) if len(word) >= 2]
     if len(parts) <= 1 or normalise(term.text) in parts:
         parts = []
+    # Only a distinctive part stands in for the whole word: 亚宝 for 亚宝药业, never 药业 alone.
+    parts = [part for part in parts if analysis.is_distinctive(part)]
     return TermPlan(term, [term.text], parts)
 
 
