@@ -1,0 +1,712 @@
+"""Benchmark at archive scale: ingest, index rebuild, search latency, pages under gunicorn, save→searchable.
+
+    .venv/bin/python bench/run.py --articles 2000 [--keep DIR] [--corpus DIR] [--seed 1]
+
+Everything happens in a fresh data folder (a temporary one, or DIR with --keep; never ./var):
+migrate, a synthetic corpus (bench/make_corpus.py) ingested through the real ingest service,
+``rebuild_index``, the project's own search function (the one the JSON API calls) over a fixed query
+set, then gunicorn (2 workers, --preload) on 127.0.0.1 under a small bounded thread-pool client.
+Baselines on the same data: raw Whoosh (one writer, one commit; a persistent searcher running the
+same Whoosh queries with the same facets, top 20) and raw jieba tokenisation of the same texts; our
+figures are also printed as ratios to them. Progress goes to stderr; one JSON object is printed last
+on stdout. Nothing in the project is changed; nothing keeps running afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+T0 = time.perf_counter()
+
+
+def log(message: str) -> None:
+    print(f"[{time.perf_counter() - T0:7.1f}s] {message}", file=sys.stderr, flush=True)
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Nearest-rank percentile."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(pct / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def folder_bytes(path: Path) -> int:
+    return sum(entry.stat().st_size for entry in path.rglob("*") if entry.is_file())
+
+
+# Query set: (name, search() keyword arguments). The author query is filled in from the data.
+QUERIES = [
+    ("one_word", {"q": "招商引资"}),
+    ("one_word_rare", {"q": "硅酸钙板"}),
+    ("two_words", {"q": "项目 建设"}),
+    ("phrase", {"q": '"管运分离"'}),
+    ("zone_alias", {"q": "长子经开区"}),
+    ("word_and_parts", {"q": "亚宝药业"}),
+    ("facets_browse_all", {"q": ""}),
+    ("filter_city", {"q": "招商", "filters": {"city": ["运城"]}}),
+    ("filter_year_sorted_by_date", {"q": "开发区", "filters": {"year": ["2006"]}, "sort": "date"}),
+    ("author_field", {"q": None, "field": "author"}),
+]
+
+
+def setup_django(data_dir: Path) -> None:
+    os.environ["KFQ_DATA_DIR"] = str(data_dir)
+    os.environ.pop("DATABASE_URL", None)  # SQLite in the data folder, whatever the shell says
+    os.environ.pop("DJANGO_DEBUG", None)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "kfq_archive.settings"
+    import django
+
+    django.setup()
+
+
+# --- ingest ----------------------------------------------------------------------------------
+def ingest(corpus: Path) -> dict:
+    from articles.management.commands.ingest import ManifestRow, manifest_of, page_files
+    from articles.search import sync as sync_module
+    from articles.services.ingest import CREATED, ingest_page
+
+    files = page_files([corpus])
+    manifest = manifest_of(corpus)
+    spent = {"sync": 0.0, "calls": 0}
+    original = sync_module.sync_articles
+
+    def timed_sync(ids):  # measure only: the same function, timed
+        started = time.perf_counter()
+        try:
+            return original(ids)
+        finally:
+            spent["sync"] += time.perf_counter() - started
+            spent["calls"] += 1
+
+    sync_module.sync_articles = timed_sync
+    articles = created = 0
+    rates = []  # pages/s over each run of 100 pages: does ingest slow down as the index grows?
+    started = chunk_started = time.perf_counter()
+    try:
+        for number, file in enumerate(files, start=1):
+            hints = manifest.get(file.name, ManifestRow())
+            result = ingest_page(
+                file.read_bytes(),
+                file.name,
+                issue_year=hints.issue_year,
+                issue_number=hints.issue_number,
+                issue_date=hints.issue_date,
+                page_label=hints.page_label,
+            )
+            created += result.status == CREATED
+            articles += result.articles
+            if number % 100 == 0:
+                rates.append(round(100 / (time.perf_counter() - chunk_started), 2))
+                chunk_started = time.perf_counter()
+                log(f"  ingested {number}/{len(files)} pages, {articles} articles ({rates[-1]} pages/s lately)")
+    finally:
+        sync_module.sync_articles = original
+    elapsed = time.perf_counter() - started
+    return {
+        "pages": len(files),
+        "pages_created": created,
+        "articles_ingested": articles,
+        "ingest_s": round(elapsed, 2),
+        "ingest_pages_per_s": round(len(files) / elapsed, 2),
+        "ingest_articles_per_s": round(articles / elapsed, 2),
+        "ingest_index_sync_s": round(spent["sync"], 2),
+        "ingest_index_sync_share": round(spent["sync"] / elapsed, 3),
+        "ingest_pages_per_s_by_100_pages": rates,
+    }
+
+
+def index_facts(path: Path) -> dict:
+    segments = len(list(path.glob("*.seg"))) + len(list(path.glob("*.trm")))
+    return {"bytes": folder_bytes(path), "segments": segments}
+
+
+# --- baselines -------------------------------------------------------------------------------
+def prepared_documents() -> tuple[list[dict], float]:
+    from haystack import connections
+
+    from articles.models import Article
+
+    connection = connections["default"]
+    backend = connection.get_backend()
+    index = connection.get_unified_index().get_index(Article)
+    started = time.perf_counter()
+    docs = [doc for doc in (backend.document(index, a) for a in index.index_queryset().order_by("pk")) if doc]
+    return docs, time.perf_counter() - started
+
+
+def raw_whoosh_rebuild(docs: list[dict], folder: Path) -> float:
+    """The same documents and schema into a fresh index: one writer, add_document, one commit."""
+    from haystack import connections
+    from whoosh import index as whoosh_index
+
+    backend = connections["default"].get_backend()
+    if not backend.setup_complete:
+        backend.setup()
+    folder.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    ix = whoosh_index.create_in(str(folder), backend.schema, indexname="MAIN")
+    writer = ix.writer()
+    for doc in docs:
+        writer.add_document(**doc)
+    writer.commit()
+    return time.perf_counter() - started
+
+
+def analysis_costs(docs: list[dict]) -> dict:
+    """Raw jieba (search mode, the archive's dictionary) over the word fields; the analyzers per field kind."""
+    from haystack import connections
+
+    from articles.search import analysis
+
+    seg = analysis.segmenter()
+    word_fields = ("text", "title", "headings")
+    chars = sum(len(doc.get("text") or "") for doc in docs)
+    started = time.perf_counter()
+    for doc in docs:
+        for _ in seg.tokenize(doc.get("text") or "", mode="search"):
+            pass
+    jieba_text = time.perf_counter() - started
+    started = time.perf_counter()
+    for doc in docs:
+        for name in word_fields:
+            for _ in seg.tokenize(doc.get(name) or "", mode="search"):
+                pass
+    jieba_all = time.perf_counter() - started
+    schema = connections["default"].get_backend().schema
+    per_kind: Counter = Counter()
+    for doc in docs:
+        for name, value in doc.items():
+            field = schema[name] if name in schema else None
+            analyzer = getattr(field, "analyzer", None)
+            if not value or analyzer is None or not isinstance(value, str):
+                continue
+            kind = "jieba" if name in word_fields else ("bigram" if name.endswith("_grams") else "other")
+            started = time.perf_counter()
+            for _ in analyzer(value, positions=True, chars=True):
+                pass
+            per_kind[kind] += time.perf_counter() - started
+    return {
+        "corpus_chars": chars,
+        "jieba_text_s": round(jieba_text, 2),
+        "jieba_word_fields_s": round(jieba_all, 2),
+        "jieba_chars_per_s": round(chars / jieba_text),
+        "analyzer_jieba_fields_s": round(per_kind["jieba"], 2),
+        "analyzer_bigram_fields_s": round(per_kind["bigram"], 2),
+    }
+
+
+# --- search ----------------------------------------------------------------------------------
+def query_set() -> list[tuple[str, dict]]:
+    from django.db.models import Count
+
+    from articles.models import Author
+
+    top = Author.objects.annotate(n=Count("authorships")).order_by("-n", "name").first()
+    queries = []
+    for name, kwargs in QUERIES:
+        kwargs = dict(kwargs)
+        if kwargs.get("q") is None:
+            kwargs["q"] = top.name if top else "王波"
+        queries.append((name, kwargs))
+    return queries
+
+
+def time_ours(queries, reps: int) -> dict:
+    from articles.search.service import search
+
+    per_query: dict[str, list[float]] = {}
+    counts = {}
+    for name, kwargs in queries:
+        for _ in range(2):  # warm caches (dictionary, searcher, zone names)
+            result = search(**kwargs)
+        counts[name] = result.count
+        times = []
+        for _ in range(reps):
+            started = time.perf_counter()
+            search(**kwargs)
+            times.append((time.perf_counter() - started) * 1000)
+        per_query[name] = times
+    return {"per_query": per_query, "counts": counts}
+
+
+def time_api(queries, reps: int) -> list[float]:
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    times = []
+    for _, kwargs in queries:
+        params = api_params(kwargs)
+        for _ in range(2):
+            assert client.get("/api/v1/search/", params).status_code == 200
+        for _ in range(reps):
+            started = time.perf_counter()
+            client.get("/api/v1/search/", params)
+            times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def api_params(kwargs: dict) -> dict:
+    params: dict = {"q": kwargs["q"]}
+    if kwargs.get("field"):
+        params["field"] = kwargs["field"]
+    if kwargs.get("sort"):
+        params["sort"] = kwargs["sort"]
+    for name, values in (kwargs.get("filters") or {}).items():
+        params[name] = values
+    return params
+
+
+def time_raw_whoosh(queries, reps: int) -> dict:
+    """The same Whoosh queries (built by the project's query builder, outside the timing) with the same
+    filter, sort and facets on one searcher kept open: top 20 ids, total count, facet counts."""
+    from whoosh import index as whoosh_index
+    from whoosh import sorting
+
+    from articles.search.query import parse as parse_query
+    from articles.search.searcher import index_path
+    from articles.search.service import FACETS, build_query, filter_query
+
+    searcher = whoosh_index.open_dir(str(index_path()), indexname="MAIN").searcher()
+    per_query: dict[str, list[float]] = {}
+    counts = {}
+    try:
+        for name, kwargs in queries:
+            parsed = parse_query(kwargs["q"])
+            query, _ = build_query(parsed, kwargs.get("field", "all"))
+            filters = filter_query(kwargs.get("filters") or {})
+            by_date = kwargs.get("sort") == "date" or not parsed.groups
+            sortedby = (
+                sorting.MultiFacet([sorting.FieldFacet("sort_date", reverse=True), sorting.FieldFacet("sort_seq")])
+                if by_date
+                else None
+            )
+
+            def run(query=query, filters=filters, sortedby=sortedby):
+                groups = {
+                    key: sorting.FieldFacet(fieldname, allow_overlap=multi, maptype=sorting.Count)
+                    for key, (fieldname, _, multi) in FACETS.items()
+                }
+                results = searcher.search(query, filter=filters, limit=20, sortedby=sortedby, groupedby=groups)
+                total = len(results)
+                facets = {key: results.groups(key) for key in FACETS}
+                ids = [hit["django_id"] for hit in results]
+                return total, facets, ids
+
+            for _ in range(2):
+                total, _, _ = run()
+            counts[name] = total
+            times = []
+            for _ in range(reps):
+                started = time.perf_counter()
+                run()
+                times.append((time.perf_counter() - started) * 1000)
+            per_query[name] = times
+    finally:
+        searcher.close()
+    return {"per_query": per_query, "counts": counts}
+
+
+def summary(per_query: dict[str, list[float]]) -> dict:
+    pooled = [t for times in per_query.values() for t in times]
+    return {
+        "p50": round(percentile(pooled, 50), 2),
+        "p95": round(percentile(pooled, 95), 2),
+        "p99": round(percentile(pooled, 99), 2),
+        "per_query_p50": {name: round(statistics.median(times), 2) for name, times in per_query.items()},
+    }
+
+
+def save_to_searchable(find, reps: int = 5) -> list[float]:
+    """Edit an article's title through the ORM in a transaction (as the admin saves), then ask ``find``
+    until the new title is found; milliseconds from before the save."""
+    from django.db import transaction
+
+    from articles.models import Article
+
+    article = Article.objects.visible().order_by("pk")[Article.objects.visible().count() // 2]
+    original = article.title
+    marks = "甲乙丙丁戊己庚辛壬癸"
+    times = []
+    try:
+        for rep in range(reps):
+            token = f"测速{marks[rep % 10]}{marks[(rep // 10) % 10]}标记"
+            started = time.perf_counter()
+            with transaction.atomic():
+                article.title = f"{token} {original}"
+                article.save()
+            while not find(token, article.pk):
+                if time.perf_counter() - started > 20:
+                    times.append(float("inf"))
+                    break
+                time.sleep(0.002)
+            else:
+                times.append((time.perf_counter() - started) * 1000)
+    finally:
+        article.title = original
+        article.save()
+    return times
+
+
+def found_in_process(token: str, pk: int) -> bool:
+    from articles.search.service import search
+
+    return any(hit.article.pk == pk for hit in search(token).hits)
+
+
+# --- gunicorn --------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get(port: int, path: str, timeout: float = 30.0) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request("GET", path, headers={"Host": "127.0.0.1"})
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(part) for part in text.split()]
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def load(port: int, paths: list[str], concurrency: int, max_requests: int, max_seconds: float) -> dict:
+    """A bounded closed-loop load: ``concurrency`` clients, each sends its next request when the last
+    one is answered; stops after ``max_requests`` requests or ``max_seconds``."""
+    lock = threading.Lock()
+    state = {"next": 0}
+    latencies: list[float] = []
+    statuses: Counter = Counter()
+    deadline = time.perf_counter() + max_seconds
+
+    def client():
+        while True:
+            with lock:
+                index = state["next"]
+                if index >= max_requests or time.perf_counter() > deadline:
+                    return
+                state["next"] += 1
+            started = time.perf_counter()
+            try:
+                status, _ = get(port, paths[index % len(paths)])
+            except OSError as error:
+                status = type(error).__name__
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                latencies.append(elapsed)
+                statuses[status] += 1
+
+    cpu_before = time.process_time()
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    return {
+        "requests": len(latencies),
+        "seconds": round(wall, 2),
+        "rps": round(len(latencies) / wall, 1),
+        "p50_ms": round(percentile(latencies, 50), 1),
+        "p95_ms": round(percentile(latencies, 95), 1),
+        "p99_ms": round(percentile(latencies, 99), 1),
+        "non_200": sum(count for status, count in statuses.items() if status != 200),
+        "client_cpu_share": round((time.process_time() - cpu_before) / wall, 2),
+    }
+
+
+def gunicorn_phase(data_dir: Path, queries, args) -> dict:
+    import random
+
+    from articles.models import Article
+
+    port = free_port()
+    env = {**os.environ, "KFQ_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "kfq_archive.settings"}
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    command = [
+        str(gunicorn),
+        "kfq_archive.wsgi",
+        "--preload",
+        "--workers",
+        "2",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--timeout",
+        "120",
+        "--log-level",
+        "warning",
+    ]
+    log_file = open(data_dir / "gunicorn.log", "w")  # closed in finally
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_file, stderr=log_file, start_new_session=True)
+    out: dict = {"port": port}
+    try:
+        ready = time.perf_counter()
+        while True:
+            try:
+                if get(port, "/robots.txt", timeout=2)[0] == 200:
+                    break
+            except OSError:
+                pass
+            if process.poll() is not None or time.perf_counter() - ready > 90:
+                raise RuntimeError(f"gunicorn did not start; see {data_dir / 'gunicorn.log'}")
+            time.sleep(0.1)
+        out["startup_s"] = round(time.perf_counter() - ready, 2)
+        workers = children(process.pid)
+        log(f"  gunicorn pid {process.pid}, workers {workers}, port {port}")
+        out["rss_after_start_mb"] = [round(rss_mb(pid), 1) for pid in workers]
+
+        rng = random.Random(args.seed)
+        pks = list(Article.objects.visible().values_list("pk", flat=True))
+        article_paths = [f"/articles/{pk}/" for pk in rng.sample(pks, min(len(pks), 500))]
+        search_paths = []
+        api_paths = []
+        for _, kwargs in queries:
+            query = urllib.parse.urlencode(api_params(kwargs), doseq=True)
+            search_paths.append(f"/search/?{query}")
+            api_paths.append(f"/api/v1/search/?{query}")
+        # First search in each worker: the jieba dictionary is built lazily, after the fork.
+        cold = []
+        for _ in range(len(workers)):
+            started = time.perf_counter()
+            get(port, search_paths[0])
+            cold.append(round((time.perf_counter() - started) * 1000, 1))
+        out["first_search_ms"] = cold
+        for path in article_paths[:20] + search_paths * 2 + api_paths * 2:  # warm both workers
+            get(port, path)
+
+        for name, paths in (("article", article_paths), ("search", search_paths), ("api", api_paths)):
+            log(f"  load: {name}, {args.concurrency} clients, ≤{args.max_requests} requests, ≤{args.load_seconds}s")
+            out[name] = load(port, paths, args.concurrency, args.max_requests, args.load_seconds)
+            log(f"    {out[name]}")
+        out["worker_rss_mb"] = [round(rss_mb(pid), 1) for pid in workers]
+        out["master_rss_mb"] = round(rss_mb(process.pid), 1)
+
+        def found_over_http(token: str, pk: int) -> bool:
+            status, body = get(port, "/api/v1/search/?" + urllib.parse.urlencode({"q": token}))
+            return status == 200 and any(hit["id"] == pk for hit in json.loads(body)["results"])
+
+        out["save_to_searchable_http_ms"] = [round(t, 1) for t in save_to_searchable(found_over_http)]
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, 9)
+            process.wait()
+        log_file.close()
+        log(f"  gunicorn stopped (exit {process.returncode})")
+    return out
+
+
+# --- main ------------------------------------------------------------------------------------
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, required=True)
+    parser.add_argument("--keep", type=Path, help="use this (new or empty) folder as the data folder and keep it")
+    parser.add_argument("--corpus", type=Path, help="ingest this corpus folder instead of generating one")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--reps", type=int, default=30, help="timed runs of each query")
+    parser.add_argument("--concurrency", type=int, default=4, help="HTTP clients")
+    parser.add_argument("--max-requests", type=int, default=3000, help="per load phase")
+    parser.add_argument("--load-seconds", type=float, default=20.0, help="per load phase")
+    parser.add_argument("--no-http", action="store_true", help="skip the gunicorn phase")
+    args = parser.parse_args(argv)
+
+    if args.keep:
+        data_dir = args.keep.resolve()
+        if data_dir.exists() and any(data_dir.iterdir()):
+            parser.error(f"--keep {data_dir}: the folder must be new or empty")
+    else:
+        data_dir = Path(tempfile.mkdtemp(prefix="kfq-bench-")).resolve()
+    var = (ROOT / "var").resolve()
+    if data_dir == var or var in data_dir.parents:
+        parser.error("the benchmark never uses ./var")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log(f"data folder {data_dir}")
+    try:
+        figures = run(data_dir, args)
+    finally:
+        if not args.keep:
+            shutil.rmtree(data_dir, ignore_errors=True)
+    if args.keep:
+        (data_dir / "results.json").write_text(json.dumps(figures, ensure_ascii=False, indent=2))
+    print(json.dumps(figures, ensure_ascii=False))
+    return 0
+
+
+def code_version() -> str:
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "articles", "kfq_archive"], cwd=ROOT,
+                               capture_output=True, text=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return commit + (" + uncommitted changes in articles/ or kfq_archive/" if dirty else "")
+
+
+def run(data_dir: Path, args) -> dict:
+    setup_django(data_dir)
+    from django.core.management import call_command
+
+    # Import everything the run uses now: one code version for the whole run, even if files change.
+    import articles.search.service
+    import articles.search.views
+    import articles.views  # noqa: F401
+    from bench.make_corpus import make_corpus
+
+    figures: dict = {
+        "articles": args.articles,
+        "machine": f"{platform.node()} {os.cpu_count()} cores, Python {platform.python_version()}",
+        "code": code_version(),
+    }
+    corpus = args.corpus
+    if corpus is None:
+        corpus = data_dir / "corpus"
+        started = time.perf_counter()
+        make_corpus(corpus, articles=args.articles, seed=args.seed)
+        log(f"corpus: {args.articles} articles in {time.perf_counter() - started:.1f}s")
+    figures["corpus_bytes"] = folder_bytes(corpus)
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # pages render with the manifest storage
+    log("migrated; ingesting (the ingest service indexes each page after its commit)")
+    figures.update(ingest(corpus))
+    from articles.models import Article
+    from articles.search.searcher import index_path
+
+    figures["articles"] = Article.objects.visible().count()
+    after_ingest = index_facts(index_path())
+    figures["index_segments_after_ingest"] = after_ingest["segments"]
+    log(f"ingest: {figures['ingest_s']}s, {figures['ingest_articles_per_s']} articles/s; index {after_ingest}")
+
+    queries = query_set()
+    quick = time_ours(queries, max(3, args.reps // 5))
+    figures["search_p95_after_ingest_ms"] = summary(quick["per_query"])["p95"]
+
+    log("rebuild_index")
+    started = time.perf_counter()
+    call_command("rebuild_index", interactive=False, verbosity=0)
+    figures["rebuild_s"] = round(time.perf_counter() - started, 2)
+    facts = index_facts(index_path())
+    figures["index_mb"] = round(facts["bytes"] / 2**20, 1)
+    figures["index_segments_after_rebuild"] = facts["segments"]
+    log(f"rebuild: {figures['rebuild_s']}s, {figures['index_mb']} MB")
+
+    docs, prepare_s = prepared_documents()
+    figures["prepare_docs_s"] = round(prepare_s, 2)
+    raw_s = raw_whoosh_rebuild(docs, data_dir / "raw_whoosh")
+    figures["rebuild_raw_whoosh_s"] = round(raw_s, 2)
+    figures["raw_whoosh_index_mb"] = round(folder_bytes(data_dir / "raw_whoosh") / 2**20, 1)
+    figures["rebuild_ratio"] = round(figures["rebuild_s"] / raw_s, 2)
+    log(f"raw whoosh single writer: {raw_s:.2f}s (documents prepared in {prepare_s:.2f}s)")
+    costs = analysis_costs(docs)
+    figures.update(costs)
+    figures["rebuild_over_jieba_ratio"] = round(figures["rebuild_s"] / costs["jieba_word_fields_s"], 2)
+    log(f"analysis: {costs}")
+
+    log(f"search: {len(queries)} queries × {args.reps}")
+    ours = time_ours(queries, args.reps)
+    raw = time_raw_whoosh(queries, args.reps)
+    mismatched = {name for name in ours["counts"] if ours["counts"][name] != raw["counts"][name]}
+    ours_summary, raw_summary = summary(ours["per_query"]), summary(raw["per_query"])
+    api_times = time_api(queries, max(3, args.reps // 3))
+    figures.update(
+        {
+            "search_p50_ms": ours_summary["p50"],
+            "search_p95_ms": ours_summary["p95"],
+            "search_p99_ms": ours_summary["p99"],
+            "search_p50_raw_whoosh_ms": raw_summary["p50"],
+            "search_p95_raw_whoosh_ms": raw_summary["p95"],
+            "search_p99_raw_whoosh_ms": raw_summary["p99"],
+            "search_p95_ratio": round(ours_summary["p95"] / raw_summary["p95"], 2),
+            "api_p50_ms": round(percentile(api_times, 50), 2),
+            "api_p95_ms": round(percentile(api_times, 95), 2),
+            "search_per_query_p50_ms": ours_summary["per_query_p50"],
+            "raw_whoosh_per_query_p50_ms": raw_summary["per_query_p50"],
+            "search_counts": ours["counts"],
+            "search_count_mismatch_vs_raw": sorted(mismatched),
+            "queries": {name: kwargs for name, kwargs in queries},
+        }
+    )
+    log(f"search p95 {ours_summary['p95']} ms vs raw whoosh {raw_summary['p95']} ms")
+
+    times = save_to_searchable(found_in_process)
+    figures["save_to_searchable_ms"] = round(statistics.median(times), 1)
+    figures["save_to_searchable_all_ms"] = [round(t, 1) for t in times]
+    log(f"save→searchable (in process): {figures['save_to_searchable_all_ms']}")
+
+    if not args.no_http:
+        log("gunicorn, 2 workers, --preload")
+        http_figures = gunicorn_phase(data_dir, queries, args)
+        figures.update(
+            {
+                "article_rps": http_figures["article"]["rps"],
+                "search_rps": http_figures["search"]["rps"],
+                "api_rps": http_figures["api"]["rps"],
+                "worker_rss_mb": max(http_figures["worker_rss_mb"]),
+                "save_to_searchable_http_ms": round(statistics.median(http_figures["save_to_searchable_http_ms"]), 1),
+                "http": http_figures,
+            }
+        )
+    figures["targets"] = targets(figures)
+    figures["wall_s"] = round(time.perf_counter() - T0, 1)
+    return figures
+
+
+def targets(f: dict) -> dict:
+    """The issue's targets, met or not (None when not measured)."""
+
+    def check(key, ok):
+        return None if f.get(key) is None else bool(ok(f[key]))
+
+    return {
+        "rebuild_ratio<=1.2": check("rebuild_ratio", lambda v: v <= 1.2),
+        "search_p95_ratio<=1.3": check("search_p95_ratio", lambda v: v <= 1.3),
+        "save_to_searchable_ms<200": check("save_to_searchable_ms", lambda v: v < 200),
+        "article_rps>=150": check("article_rps", lambda v: v >= 150),
+        "search_rps>=40": check("search_rps", lambda v: v >= 40),
+        "search_p95_ms<200_at_100k": check("search_p95_ms", lambda v: v < 200) if f["articles"] >= 100_000 else None,
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())
