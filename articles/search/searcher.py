@@ -19,7 +19,8 @@ from whoosh.searching import Searcher
 INDEX_NAME = "MAIN"  # haystack's Whoosh backend uses the default index name
 
 _lock = threading.Lock()
-_state: dict = {"stamp": None, "searcher": None, "zones": None}
+_local = threading.local()  # each thread's searcher (Whoosh searchers are not meant to be shared)
+_state: dict = {"zones": None, "zones_stamp": None}
 
 
 def index_path() -> Path:
@@ -53,30 +54,33 @@ def _ensure_index() -> None:
 
 
 def get_searcher() -> Searcher:
-    """The process's searcher on the latest committed index."""
+    """This thread's searcher on the latest committed index (one per process with sync workers)."""
     stamp = generation_stamp()
-    current = _state["searcher"]
-    if current is not None and stamp == _state["stamp"]:
+    current = getattr(_local, "searcher", None)
+    if current is not None and stamp == getattr(_local, "stamp", None):
         return current
-    with _lock:
-        if _state["searcher"] is not None and generation_stamp() == _state["stamp"]:
-            return _state["searcher"]
-        if not stamp:
+    if not stamp:
+        with _lock:
             _ensure_index()
         stamp = generation_stamp()
-        ix = whoosh_index.open_dir(str(index_path()), indexname=INDEX_NAME)
-        _state["searcher"] = ix.searcher()
-        _state["stamp"] = stamp
-        _state["zones"] = None
-        return _state["searcher"]
+    fresh = None
+    if current is not None:
+        refreshed = current.refresh()  # reuses the readers of unchanged segments
+        if refreshed is not current:
+            fresh = refreshed
+    if fresh is None:  # first use, or a rebuilt index that restarted at the same generation
+        fresh = whoosh_index.open_dir(str(index_path()), indexname=INDEX_NAME).searcher()
+    _local.searcher, _local.stamp = fresh, stamp
+    if _state["zones_stamp"] != stamp:
+        _state["zones"], _state["zones_stamp"] = None, stamp
+    return fresh
 
 
 def reset() -> None:
-    """Drop the kept searcher (tests, or after moving the index)."""
-    with _lock:
-        _state["searcher"] = None
-        _state["stamp"] = None
-        _state["zones"] = None
+    """Drop this thread's searcher and the cached zones (tests, or after moving the index)."""
+    _local.searcher = None
+    _local.stamp = None
+    _state["zones"] = None
 
 
 def forget_zones() -> None:
