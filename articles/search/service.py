@@ -88,6 +88,8 @@ class SearchResult:
     facets: dict[str, list[tuple[str, int]]]
     suggestions: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Facet filters that a typed word names (临汾 → city 临汾): (facet, value, articles in the index).
+    related: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 def normalise(text: str) -> str:
@@ -260,7 +262,30 @@ def search(
     )
     if count == 0:
         result.suggestions = suggestions(parsed, plans, field, filters)
+    result.related = related_filters(parsed, filters)
     return result
+
+
+def related_filters(parsed: ParsedQuery, filters: dict[str, list[str]]) -> list[tuple[str, str, int]]:
+    """A city or zone a typed word names, for a link to all its articles (text may not name it)."""
+    gazetteer = zone_names()
+    searcher = get_searcher()
+    found = []
+    for term in parsed.positive_terms:
+        if term.phrase:
+            continue
+        city = gazetteer.city_by_short.get(term.text) or gazetteer.city_by_name.get(term.text)
+        if city:
+            found.append(("city", city.short))
+        zone = gazetteer.alias_index.get(term.text)
+        if zone:
+            found.append(("zone", zone))
+    related = []
+    for name, value in dict.fromkeys(found):
+        count = searcher.doc_frequency(FACETS[name][0], value)
+        if count and value not in filters.get(name, []):
+            related.append((name, value, count))
+    return related
 
 
 # --- results ---------------------------------------------------------------------------------

@@ -99,6 +99,10 @@ def search_page(request):
                 changes.update({name: None for name in FACETS if name not in changes})
             link = _link(params, **changes)
         suggestions.append({"text": suggestion["text"], "link": link})
+    related = [
+        {"label": FACETS[name][1], "value": value, "count": count, "link": _link(params, q=None, **{name: [value]})}
+        for name, value, count in result.related
+    ]
     hits = [
         {
             "article": hit.article,
@@ -123,6 +127,7 @@ def search_page(request):
         "active": active,
         "clear_filters": _link(params, **{name: None for name in FACETS}),
         "suggestions": suggestions,
+        "related": related,
         "hidden_filters": [(name, value) for name, values in result.filters.items() for value in values],
         "previous_link": _link(params, page=str(result.page - 1)) if result.page > 1 else None,
         "next_link": _link(params, page=str(result.page + 1)) if result.page < result.pages else None,

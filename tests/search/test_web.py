@@ -122,3 +122,10 @@ def test_api_article(client):
     assert missing.status_code == 404 and "error" in missing.json()
     Article.objects.filter(pk=article.pk).update(is_published=False)  # rolled back after the test
     assert client.get(f"/api/v1/articles/{article.pk}/").status_code == 404
+
+
+def test_a_city_name_offers_all_of_the_citys_articles(client):
+    html = client.get("/search/", {"q": "临汾"}).content.decode()
+    count = len(city_ids("临汾"))
+    assert f"城市“临汾”的全部文章（{count} 篇）" in html
+    assert "?city=%E4%B8%B4%E6%B1%BE" in html
