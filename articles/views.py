@@ -43,12 +43,14 @@ def home(request):
         listing(browse.reading_order(visible.filter(page__issue=latest_issue))) if latest_issue else []
     )
     counts = browse.zone_counts()
-    top_zones = Zone.objects.in_bulk([pk for pk, _ in counts.most_common(10)])
+    names = dict(Zone.objects.filter(pk__in=counts).values_list("pk", "name"))
+    top = sorted(counts.items(), key=lambda item: (-item[1], names[item[0]]))[:10]
+    top_zones = Zone.objects.in_bulk([pk for pk, _ in top])
     context = {
         "map": browse.tile_map(),
         "latest_issue": latest_issue,
         "latest_issue_articles": latest_issue_articles,
-        "top_zones": [(top_zones[pk], n) for pk, n in counts.most_common(10)],
+        "top_zones": [(top_zones[pk], n) for pk, n in top],
         "recent": listing(browse.newest_first(visible))[:10],
         "article_total": visible.count(),
         "zone_total": len(counts),

@@ -42,6 +42,20 @@ def _unavailable(reason: str):
     pytest.skip(f"{reason}; install it with: apt-get install -y chromium fonts-wqy-microhei")
 
 
+def _keep_serialized_rollback() -> None:
+    """Playwright's sync API runs test code on greenlets with their own context, and Django keeps one
+    connection object per context: later tests get a fresh connection without the copy of the migrated
+    data (gazetteer, groups) that ``serialized_rollback`` restores after a transactional test's flush.
+    Keeping that copy on the connection class makes every connection object find it."""
+    from django.db import connections
+
+    for alias in connections:
+        connection = connections[alias]
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents is not None:
+            type(connection)._test_serialized_contents = contents
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).is_file():
@@ -50,6 +64,7 @@ def browser():
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover - the dev extra installs it
         _unavailable("the playwright package is not installed")
+    _keep_serialized_rollback()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser
