@@ -401,7 +401,7 @@ class PageAdmin(PublishActionsMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if {"is_published", "issue"} & set(form.changed_data):
+        if {"is_published", "issue", "label"} & set(form.changed_data):
             sync_search_index(obj.articles.values_list("pk", flat=True))
 
 
@@ -608,7 +608,7 @@ class ZoneAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if change and {"name", "city", "short"} & set(form.changed_data):
+        if change and {"name", "short", "aliases", "city", "county", "kind", "level"} & set(form.changed_data):
             sync_search_index(Article.objects.filter(zones=obj).values_list("pk", flat=True))
 
     def delete_queryset(self, request, queryset):

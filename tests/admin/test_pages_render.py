@@ -71,3 +71,12 @@ def test_warnings_filter(editor_client, page):
     response = editor_client.get(reverse("admin:articles_article_changelist"), {"warnings": "yes"})
     assert response.status_code == 200
     assert list(response.context["cl"].queryset.values_list("position", flat=True)) == [2]
+
+
+def test_issue_autocomplete_on_the_page_form(editor_client, page):
+    response = editor_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "articles", "model_name": "page", "field_name": "issue", "term": "2024"},
+    )
+    assert response.status_code == 200
+    assert [item["text"] for item in response.json()["results"]] == ["2024-16"]
