@@ -188,12 +188,25 @@ def coverage_chart(articles: QuerySet[Article]) -> Chart:
 MAX_TERMS, MAX_TERM_LENGTH = 10, 40
 
 
+QUERY_WORDS = {"OR", "AND", "NOT"}
+
+
 def highlight_terms(raw: str | None) -> list[str]:
-    """Terms of a ``?hl=`` parameter: split on spaces and commas, deduplicated, bounded."""
+    """Terms of a ``?hl=`` parameter (a search query as typed): split on spaces and commas, quotes
+    dropped, excluded words (-词, NOT 词) and operators left out; deduplicated and bounded."""
     if not raw:
         return []
-    terms = [t for t in re.split(r"[\s,，、]+", raw[: MAX_TERMS * MAX_TERM_LENGTH]) if t]
-    return list(dict.fromkeys(t[:MAX_TERM_LENGTH] for t in terms))[:MAX_TERMS]
+    words = [w for w in re.split(r"[\s,，、]+", raw[: MAX_TERMS * MAX_TERM_LENGTH].replace('"', " ")) if w]
+    terms, skip_next = [], False
+    for word in words:
+        if word.upper() in QUERY_WORDS:
+            skip_next = word.upper() == "NOT"
+            continue
+        if skip_next or word.startswith("-"):
+            skip_next = False
+            continue
+        terms.append(word[:MAX_TERM_LENGTH])
+    return list(dict.fromkeys(terms))[:MAX_TERMS]
 
 
 def highlight(text: str, terms: list[str]) -> SafeString:
