@@ -222,3 +222,12 @@ def test_city_page_links_search_within_city(client, seeded):
     text = client.get("/cities/yuncheng/").text
     assert 'href="/search/?city=%E8%BF%90%E5%9F%8E"' in text  # 运城
     assert "风陵渡经济开发区" in text
+
+
+@pytest.mark.urls("tests.browse.error_urls")
+def test_server_error_gets_the_styled_500(client):
+    client.raise_request_exception = False
+    response = client.get("/broken/")
+    assert response.status_code == 500
+    assert "服务器出错（500）" in response.text and 'lang="zh-Hans"' in response.text
+    assert "/static/css/site.css" in response.text
