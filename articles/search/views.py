@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
@@ -40,6 +42,12 @@ def _link(params, **changes) -> str:
             query[key] = value
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+def article_link(hit) -> str:
+    """The article's page, asked to mark what matched (``?hl=``, comma-separated)."""
+    url = hit.article.get_absolute_url()
+    return f"{url}?{urlencode({'hl': ','.join(hit.matched)})}" if hit.matched else url
 
 
 def search_page(request):
@@ -111,6 +119,7 @@ def search_page(request):
             "snippet_html": mark_safe(hit.snippet_html),
             "matched": hit.matched,
             "partial": hit.partial,
+            "link": article_link(hit),
         }
         for hit in result.hits
     ]

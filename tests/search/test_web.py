@@ -81,7 +81,7 @@ def test_results_page_shows_what_a_reader_needs(client):
     assert "<mark>紫光云智</mark>智能制造（临汾）基地启动" in html
     assert "临汾经济开发区" in html and "临汾" in html
     article = Article.objects.get(title="紫光云智智能制造（临汾）基地启动")
-    assert f'href="{article.get_absolute_url()}"' in html
+    assert f'href="{article.get_absolute_url()}?hl=%E7%B4%AB%E5%85%89%E4%BA%91%E6%99%BA"' in html  # hl=紫光云智
 
 
 def test_facet_links_add_and_remove_filters(client):
