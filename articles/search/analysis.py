@@ -97,6 +97,12 @@ def add_words(words: Iterable[str]) -> None:
             _known_words.add(word)
 
 
+def mark_stale() -> None:
+    """The database may know new names (another process ingested): read them on next use."""
+    global _from_db
+    _from_db = False
+
+
 def reset_dictionary() -> None:
     """Forget the dictionary (e.g. after zones are renamed); rebuilt on next use."""
     global _jieba, _from_db

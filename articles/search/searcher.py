@@ -73,6 +73,10 @@ def get_searcher() -> Searcher:
     _local.searcher, _local.stamp = fresh, stamp
     if _state["zones_stamp"] != stamp:
         _state["zones"], _state["zones_stamp"] = None, stamp
+        if current is not None:  # the index changed: names may have come with it
+            from . import analysis
+
+            analysis.mark_stale()
     return fresh
 
 
