@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import os
+
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.constants import ID
 from haystack.exceptions import SkipDocument
@@ -45,8 +47,8 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
 
     def writer(self):
         """A blocking Whoosh writer on the latest generation of the index."""
-        if not self.setup_complete:
-            self.setup()
+        if not self.setup_complete or (self.use_file_storage and not os.path.isdir(self.path)):
+            self.setup()  # first use, or the index folder was deleted: start an empty index
         self.index = self.index.refresh()
         return self.index.writer(timeout=WRITE_LOCK_TIMEOUT)
 

@@ -48,9 +48,7 @@ def _ensure_index() -> None:
     """Create an empty index (through haystack, with the archive's schema) if there is none yet."""
     from haystack import connections
 
-    backend = connections["default"].get_backend()
-    if not backend.setup_complete:
-        backend.setup()
+    connections["default"].get_backend().setup()  # creates the folder and an empty index
 
 
 def get_searcher() -> Searcher:

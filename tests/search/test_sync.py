@@ -147,3 +147,13 @@ def test_searcher_is_kept_until_the_index_changes():
     article.title = "新标题"
     article.save()
     assert searcher.get_searcher() is not first
+
+
+@pytest.mark.usefixtures("archive")
+def test_a_deleted_index_folder_is_recreated_and_refilled_by_update_index():
+    import shutil
+
+    shutil.rmtree(searcher.index_path())
+    assert all_indexed() == set()  # an empty index, not an error
+    call_command("update_index", verbosity=0)
+    assert all_indexed() == visible_ids()
