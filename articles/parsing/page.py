@@ -177,7 +177,7 @@ def _is_zone_label(text: str, finder: ZoneFinder) -> bool:
     return (
         lead in ("", "在")
         and bool(ZONE_LABEL_TAIL_RE.match(text[first.end :]))
-        and (text[first.end :] == "" or text.endswith(("园区", "园", "基地", "）", ")")))
+        and (text[first.end :] == "" or text.endswith(("园区", "工业园", "产业园", "基地", "）", ")")))
     )
 
 

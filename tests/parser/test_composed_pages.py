@@ -132,3 +132,14 @@ def test_lonely_caption_is_kept_as_leftover():
     page = parse_page("园区一角。■张三摄")
     assert page.articles == []
     assert page.leftovers == ["园区一角。 张三摄"]
+
+
+def test_a_column_line_starting_with_a_zone_name_is_not_a_zone_line():
+    from articles.parsing.page import _is_zone_label, reference_gazetteer
+    from articles.parsing.zones import ZoneFinder
+
+    finder = ZoneFinder(reference_gazetteer())
+    assert not _is_zone_label("风陵渡经济开发区着力做好园", finder)
+    assert _is_zone_label("在临汾经济开发区（洪洞·甘亭）工业园区", finder)
+    assert _is_zone_label("山西转型综改示范区唐槐电子装备与制造园区", finder)
+    assert _is_zone_label("运城经济技术开发区", finder)
