@@ -78,6 +78,11 @@ def get_searcher() -> Searcher:
     return fresh
 
 
+def current_stamp() -> tuple:
+    """The generation stamp of this thread's searcher (call after ``get_searcher``)."""
+    return getattr(_local, "stamp", None) or ()
+
+
 def reset() -> None:
     """Drop this thread's searcher and the cached zones (tests, or after moving the index)."""
     _local.searcher = None

@@ -15,18 +15,32 @@ Ranking adds jieba word scores (BM25F), the title weighing four times the body.
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from django.utils.html import escape
 from whoosh import sorting
-from whoosh.query import And, AndMaybe, AndNot, Every, NullQuery, Or, Phrase, Prefix, Query, Term
+from whoosh.query import (
+    And,
+    AndMaybe,
+    AndNot,
+    ConstantScoreQuery,
+    Every,
+    NullQuery,
+    Or,
+    Phrase,
+    Prefix,
+    Query,
+    Term,
+)
 
 from . import analysis
 from .fields import full_text, title_text
 from .query import ParsedQuery
 from .query import Term as QueryTerm
 from .query import parse as parse_query
-from .searcher import get_searcher, zone_names
+from .searcher import current_stamp, get_searcher, zone_names
 
 PER_PAGE = 20
 FIELDS = {"all": "全文", "title": "标题", "author": "作者"}
@@ -44,6 +58,10 @@ GRAM_FIELDS = {"all": "fulltext_grams", "title": "title_grams", "author": "autho
 EXACT_BOOST = 8.0
 SNIPPET_BEFORE = 30
 SNIPPET_LENGTH = 120
+CACHE_SIZE = 64  # recent answers (ids, facets) kept per process; keyed by index generation
+
+_cache: OrderedDict = OrderedDict()
+_cache_lock = threading.Lock()
 
 
 class SearchInputError(ValueError):
@@ -145,7 +163,7 @@ def _scoring_query(plans: list[TermPlan], field_name: str) -> Query:
     for plan in plans:
         for form in plan.exact:
             clauses.append(substring_query("title_grams", form).with_boost(EXACT_BOOST))
-            if field_name == "all":
+            if plan.parts and field_name == "all":  # the whole word ranks above its parts
                 clauses.append(substring_query("fulltext_grams", form).with_boost(EXACT_BOOST))
         for word in dict.fromkeys(analysis.search_words(" ".join(plan.forms))):
             for fieldname in ("title", "headings", "text"):
@@ -162,7 +180,9 @@ def build_query(parsed: ParsedQuery, field_name: str, *, strict: bool = False) -
         required.append(Or([term_query(plan, field_name, strict=strict) for plan in group_plans]))
     query: Query = And(required) if required else Every()
     if required and not strict:
-        query = AndMaybe(query, _scoring_query(plans, field_name))
+        # Matching decides which articles; only the optional word clauses decide their order (the
+        # bigram phrases would otherwise be scored too, reading every position twice).
+        query = AndMaybe(ConstantScoreQuery(query, 1.0), _scoring_query(plans, field_name))
     if parsed.excluded:
         excluded = [term_query(plan_term(term, field_name), field_name, strict=True) for term in parsed.excluded]
         query = AndNot(query, Or(excluded))
@@ -220,31 +240,13 @@ def search(
 
     parsed = parse_query(q)
     query, plans = build_query(parsed, field)
-    searcher = get_searcher()
     by_date = sort == "date" or not parsed.groups
-    sortedby = (
-        sorting.MultiFacet([sorting.FieldFacet("sort_date", reverse=True), sorting.FieldFacet("sort_seq")])
-        if by_date
-        else None
-    )
-    results = searcher.search(
-        query,
-        filter=filter_query(filters),
-        limit=None,
-        sortedby=sortedby,
-        groupedby=_facet_groups(),
-    )
-    count = len(results)
-    facets = {name: _sorted_facet(results.groups(name)) for name in FACETS} if count else {name: [] for name in FACETS}
+    ordered, facets, exact_count = _run(parsed, query, plans, field, filters, by_date)
+    count = len(ordered)
     pages = max(1, math.ceil(count / per_page))
     start = (page - 1) * per_page
-    ids = [int(hit["django_id"]) for hit in results[start : start + per_page]] if start < count else []
-
-    exact_count = None
-    if any(plan.parts for plan in plans) and count:
-        strict, _ = build_query(parsed, field, strict=True)
-        exact_count = _count(strict, filters)
-
+    searcher = get_searcher()
+    ids = [int(searcher.stored_fields(docnum)["django_id"]) for docnum in ordered[start : start + per_page]]
     hits = load_hits(ids, plans, field)
     result = SearchResult(
         query=q or "",
@@ -286,6 +288,42 @@ def related_filters(parsed: ParsedQuery, filters: dict[str, list[str]]) -> list[
         if count and value not in filters.get(name, []):
             related.append((name, value, count))
     return related
+
+
+def _run(parsed, query, plans, field_name, filters, by_date) -> tuple[list[int], dict, int | None]:
+    """All matching document numbers in order, the facets and the whole-word count.
+
+    The last few answers are kept per index generation (document numbers are only valid within
+    one), so paging and going back cost nothing.
+    """
+    searcher = get_searcher()
+    key = (current_stamp(), repr(query), field_name, by_date, tuple(sorted((k, tuple(v)) for k, v in filters.items())))
+    cached = _cache.get(key)
+    if cached is not None:
+        _cache.move_to_end(key)
+        return cached
+    sortedby = (
+        sorting.MultiFacet([sorting.FieldFacet("sort_date", reverse=True), sorting.FieldFacet("sort_seq")])
+        if by_date
+        else None
+    )
+    results = searcher.search(
+        query, filter=filter_query(filters), limit=None, sortedby=sortedby, groupedby=_facet_groups()
+    )
+    ordered = [docnum for _, docnum in results.top_n]  # Whoosh document numbers, in order
+    if ordered:
+        facets = {name: _sorted_facet(results.groups(name)) for name in FACETS}
+    else:  # nothing found, nothing to count
+        facets = {name: [] for name in FACETS}
+    exact_count = None
+    if ordered and any(plan.parts for plan in plans):
+        exact_count = _count(build_query(parsed, field_name, strict=True)[0], filters)
+    answer = (ordered, facets, exact_count)
+    with _cache_lock:
+        _cache[key] = answer
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return answer
 
 
 # --- results ---------------------------------------------------------------------------------
