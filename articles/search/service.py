@@ -34,6 +34,7 @@ from whoosh.query import (
     Query,
     Term,
 )
+from whoosh.searching import Searcher
 
 from . import analysis
 from .fields import full_text, title_text
@@ -241,11 +242,10 @@ def search(
     parsed = parse_query(q)
     query, plans = build_query(parsed, field)
     by_date = sort == "date" or not parsed.groups
-    ordered, facets, exact_count = _run(parsed, query, plans, field, filters, by_date)
+    searcher, (ordered, facets, exact_count) = _run(parsed, query, plans, field, filters, by_date)
     count = len(ordered)
     pages = max(1, math.ceil(count / per_page))
     start = (page - 1) * per_page
-    searcher = get_searcher()
     ids = [int(searcher.stored_fields(docnum)["django_id"]) for docnum in ordered[start : start + per_page]]
     hits = load_hits(ids, plans, field)
     result = SearchResult(
@@ -290,7 +290,7 @@ def related_filters(parsed: ParsedQuery, filters: dict[str, list[str]]) -> list[
     return related
 
 
-def _run(parsed, query, plans, field_name, filters, by_date) -> tuple[list[int], dict, int | None]:
+def _run(parsed, query, plans, field_name, filters, by_date) -> tuple[Searcher, tuple[list[int], dict, int | None]]:
     """All matching document numbers in order, the facets and the whole-word count.
 
     The last few answers are kept per index generation (document numbers are only valid within
@@ -300,8 +300,10 @@ def _run(parsed, query, plans, field_name, filters, by_date) -> tuple[list[int],
     key = (current_stamp(), repr(query), field_name, by_date, tuple(sorted((k, tuple(v)) for k, v in filters.items())))
     cached = _cache.get(key)
     if cached is not None:
-        _cache.move_to_end(key)
-        return cached
+        with _cache_lock:
+            if key in _cache:
+                _cache.move_to_end(key)
+        return searcher, cached
     sortedby = (
         sorting.MultiFacet([sorting.FieldFacet("sort_date", reverse=True), sorting.FieldFacet("sort_seq")])
         if by_date
@@ -323,7 +325,7 @@ def _run(parsed, query, plans, field_name, filters, by_date) -> tuple[list[int],
         _cache[key] = answer
         while len(_cache) > CACHE_SIZE:
             _cache.popitem(last=False)
-    return answer
+    return searcher, answer
 
 
 # --- results ---------------------------------------------------------------------------------
