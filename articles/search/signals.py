@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from django.core import checks
 from django.db.models import signals
 from haystack.signals import BaseSignalProcessor
 
@@ -105,3 +106,31 @@ class ArchiveSignalProcessor(BaseSignalProcessor):
             analysis.add_words([instance.name])
         else:
             analysis.add_words([instance.name, *(instance.aliases or [])])
+
+
+@checks.register("search")
+def index_matches_database(app_configs=None, **kwargs):
+    """Warn when readers can see articles the index does not hold (e.g. a new or deleted index)."""
+    from django.db import DatabaseError
+
+    from ..models import Article
+    from .searcher import get_searcher
+
+    try:
+        visible = Article.objects.visible().count()
+        indexed = get_searcher().doc_count()
+    except (DatabaseError, OSError):  # no tables yet (before migrate), or no index folder
+        return []
+    except Exception as error:  # e.g. an index written with another schema
+        hint = "运行 manage.py rebuild_index --noinput"
+        return [checks.Warning(f"检索索引无法读取：{error}", hint=hint, id="search.W002")]
+    if visible and indexed != visible:
+        return [
+            checks.Warning(
+                f"检索索引有 {indexed} 篇文章，数据库中公开文章 {visible} 篇 / the search index holds {indexed} "
+                f"articles, readers can see {visible}",
+                hint="运行 manage.py update_index --remove（或 rebuild_index --noinput）",
+                id="search.W001",
+            )
+        ]
+    return []

@@ -157,3 +157,13 @@ def test_a_deleted_index_folder_is_recreated_and_refilled_by_update_index():
     assert all_indexed() == set()  # an empty index, not an error
     call_command("update_index", verbosity=0)
     assert all_indexed() == visible_ids()
+
+
+@pytest.mark.usefixtures("archive")
+def test_system_check_warns_when_the_index_lags_the_database():
+    from articles.search.signals import index_matches_database
+
+    assert index_matches_database() == []
+    clear_index()
+    [warning] = index_matches_database()
+    assert warning.id == "search.W001" and "rebuild_index" in warning.hint
