@@ -22,9 +22,6 @@ from dataclasses import dataclass, field
 from django.utils.html import escape
 from whoosh import sorting
 from whoosh.query import (
-    And,
-    AndMaybe,
-    AndNot,
     ConstantScoreQuery,
     Every,
     NullQuery,
@@ -60,8 +57,10 @@ EXACT_BOOST = 8.0
 SNIPPET_BEFORE = 30
 SNIPPET_LENGTH = 120
 CACHE_SIZE = 64  # recent answers (ids, facets) kept per process; keyed by index generation
+DOCSET_CACHE_SIZE = 512  # document sets of recent words, phrases and filter values, likewise
 
 _cache: OrderedDict = OrderedDict()
+_docsets: OrderedDict = OrderedDict()
 _cache_lock = threading.Lock()
 
 
@@ -150,49 +149,88 @@ def _author_exact(name: str) -> bool:
     return get_searcher().doc_frequency("authors", name) > 0
 
 
-def term_query(plan: TermPlan, field_name: str, *, strict: bool = False) -> Query:
-    gram_field = GRAM_FIELDS[field_name]
+def _docs(searcher: Searcher, query: Query) -> frozenset[int]:
+    """Document numbers matching ``query``, kept per index generation (phrases are the costly part)."""
+    key = (current_stamp(), repr(query))
+    with _cache_lock:
+        cached = _docsets.get(key)
+        if cached is not None:
+            _docsets.move_to_end(key)
+            return cached
+    docs = frozenset(searcher.docs_for_query(query))
+    with _cache_lock:
+        _docsets[key] = docs
+        while len(_docsets) > DOCSET_CACHE_SIZE:
+            _docsets.popitem(last=False)
+    return docs
+
+
+def term_docs(searcher: Searcher, plan: TermPlan, field_name: str, *, strict: bool = False) -> frozenset[int]:
     if field_name == "author" and not plan.term.phrase and _author_exact(plan.term.text):
-        return Term("authors", plan.term.text)
+        return _docs(searcher, Term("authors", plan.term.text))
+    gram_field = GRAM_FIELDS[field_name]
     forms = plan.exact if strict else plan.forms
-    return Or([substring_query(gram_field, form) for form in forms])
+    return frozenset().union(*(_docs(searcher, substring_query(gram_field, form)) for form in forms))
 
 
-def _scoring_query(plans: list[TermPlan], field_name: str) -> Query:
-    """Optional clauses that order the matches: whole forms first, title above body."""
-    clauses: list[Query] = []
-    for plan in plans:
-        for form in plan.exact:
-            clauses.append(substring_query("title_grams", form).with_boost(EXACT_BOOST))
-            if plan.parts and field_name == "all":  # the whole word ranks above its parts
-                clauses.append(substring_query("fulltext_grams", form).with_boost(EXACT_BOOST))
-        for word in dict.fromkeys(analysis.search_words(" ".join(plan.forms))):
-            for fieldname in ("title", "headings", "text"):
-                clauses.append(Term(fieldname, word))
+def plan_query(parsed: ParsedQuery, field_name: str) -> tuple[list[list[TermPlan]], list[TermPlan]]:
+    """Each group's term plans (a group matches when one of its terms does), and the exclusions."""
+    groups = [[plan_term(term, field_name) for term in group] for group in parsed.groups]
+    excluded = [plan_term(term, field_name) for term in parsed.excluded]
+    return groups, excluded
+
+
+def matching_docs(
+    searcher: Searcher,
+    groups: list[list[TermPlan]],
+    excluded: list[TermPlan],
+    field_name: str,
+    filters: dict[str, list[str]],
+    *,
+    strict: bool = False,
+) -> set[int] | None:
+    """The documents that match every group and filter and no exclusion; None means all of them.
+
+    Exclusions remove only whole forms (-长子经开区 removes every name of that zone, not its parts).
+    """
+    docs: frozenset[int] | None = None
+    for group in groups:
+        group_docs = frozenset().union(*(term_docs(searcher, plan, field_name, strict=strict) for plan in group))
+        docs = group_docs if docs is None else docs & group_docs
+    for name, values in filters.items():
+        for value in values:
+            value_docs = _docs(searcher, Term(FACETS[name][0], value))
+            docs = value_docs if docs is None else docs & value_docs
+    if excluded:
+        unwanted = frozenset().union(*(term_docs(searcher, plan, field_name, strict=True) for plan in excluded))
+        docs = (docs if docs is not None else frozenset(searcher.reader().all_doc_ids())) - unwanted
+    return None if docs is None else set(docs)
+
+
+def count_matches(parsed: ParsedQuery, field_name: str, filters: dict[str, list[str]], *, strict=False) -> int:
+    searcher = get_searcher()
+    groups, excluded = plan_query(parsed, field_name)
+    docs = matching_docs(searcher, groups, excluded, field_name, filters, strict=strict)
+    return searcher.doc_count() if docs is None else len(docs)
+
+
+def _scoring_query(plans: list[TermPlan]) -> Query:
+    """Jieba word clauses that order the matches (BM25F: the title weighs most, then kicker/subtitle)."""
+    words = dict.fromkeys(analysis.search_words(" ".join(form for plan in plans for form in plan.forms)))
+    clauses: list[Query] = [Term(fieldname, word) for word in words for fieldname in ("title", "headings", "text")]
     return Or(clauses) if clauses else NullQuery
 
 
-def build_query(parsed: ParsedQuery, field_name: str, *, strict: bool = False) -> tuple[Query, list[TermPlan]]:
-    plans: list[TermPlan] = []
-    required: list[Query] = []
-    for group in parsed.groups:
-        group_plans = [plan_term(term, field_name) for term in group]
-        plans.extend(group_plans)
-        required.append(Or([term_query(plan, field_name, strict=strict) for plan in group_plans]))
-    query: Query = And(required) if required else Every()
-    if required and not strict:
-        # Matching decides which articles; only the optional word clauses decide their order (the
-        # bigram phrases would otherwise be scored too, reading every position twice).
-        query = AndMaybe(ConstantScoreQuery(query, 1.0), _scoring_query(plans, field_name))
-    if parsed.excluded:
-        excluded = [term_query(plan_term(term, field_name), field_name, strict=True) for term in parsed.excluded]
-        query = AndNot(query, Or(excluded))
-    return query, plans
-
-
-def filter_query(filters: dict[str, list[str]]) -> Query | None:
-    terms = [Term(FACETS[name][0], value) for name, values in filters.items() for value in values]
-    return And(terms) if terms else None
+def _exact_boosts(searcher: Searcher, plans: list[TermPlan], field_name: str) -> list[frozenset[int]]:
+    """Document sets that earn EXACT_BOOST each: a whole form in the title; a whole form anywhere
+    when the word was also matched by its parts (so whole-word articles rank first)."""
+    boosts = []
+    for plan in plans:
+        for form in plan.exact:
+            boosts.append(_docs(searcher, substring_query("title_grams", form)))
+            if plan.parts and field_name == "all":
+                boosts.append(_docs(searcher, substring_query("fulltext_grams", form)))
+    return boosts
 
 
 def _facet_groups() -> dict:
@@ -205,12 +243,6 @@ def _facet_groups() -> dict:
 def _sorted_facet(counts: dict) -> list[tuple[str, int]]:
     values = [(str(value), count) for value, count in counts.items() if value not in ("", None) and count]
     return sorted(values, key=lambda item: (-item[1], item[0]))
-
-
-def _count(query: Query, filters: dict[str, list[str]]) -> int:
-    searcher = get_searcher()
-    results = searcher.search(query, filter=filter_query(filters), limit=1, scored=False)
-    return len(results)
 
 
 def search(
@@ -240,9 +272,10 @@ def search(
         raise SearchInputError("页码必须是从 1 开始的整数。")
 
     parsed = parse_query(q)
-    query, plans = build_query(parsed, field)
+    groups, excluded = plan_query(parsed, field)
+    plans = [plan for group in groups for plan in group]
     by_date = sort == "date" or not parsed.groups
-    searcher, (ordered, facets, exact_count) = _run(parsed, query, plans, field, filters, by_date)
+    searcher, (ordered, facets, exact_count) = _run(groups, excluded, field, filters, by_date)
     count = len(ordered)
     pages = max(1, math.ceil(count / per_page))
     start = (page - 1) * per_page
@@ -290,37 +323,51 @@ def related_filters(parsed: ParsedQuery, filters: dict[str, list[str]]) -> list[
     return related
 
 
-def _run(parsed, query, plans, field_name, filters, by_date) -> tuple[Searcher, tuple[list[int], dict, int | None]]:
+def _run(groups, excluded, field_name, filters, by_date) -> tuple[Searcher, tuple[list[int], dict, int | None]]:
     """All matching document numbers in order, the facets and the whole-word count.
 
-    The last few answers are kept per index generation (document numbers are only valid within
-    one), so paging and going back cost nothing.
+    Matching is set algebra on cached document sets; Whoosh then only orders the matches (by the
+    jieba word scores, or by date) and counts the facets. The last few answers are kept per index
+    generation (document numbers are only valid within one), so paging and going back cost nothing.
     """
     searcher = get_searcher()
-    key = (current_stamp(), repr(query), field_name, by_date, tuple(sorted((k, tuple(v)) for k, v in filters.items())))
-    cached = _cache.get(key)
-    if cached is not None:
-        with _cache_lock:
-            if key in _cache:
-                _cache.move_to_end(key)
-        return searcher, cached
-    sortedby = (
-        sorting.MultiFacet([sorting.FieldFacet("sort_date", reverse=True), sorting.FieldFacet("sort_seq")])
-        if by_date
-        else None
-    )
-    results = searcher.search(
-        query, filter=filter_query(filters), limit=None, sortedby=sortedby, groupedby=_facet_groups()
-    )
-    ordered = [docnum for _, docnum in results.top_n]  # Whoosh document numbers, in order
-    if ordered:
+    frozen_filters = tuple(sorted((name, tuple(values)) for name, values in filters.items()))
+    key = (current_stamp(), repr(groups), repr(excluded), field_name, by_date, frozen_filters)
+    with _cache_lock:
+        cached = _cache.get(key)
+        if cached is not None:
+            _cache.move_to_end(key)
+            return searcher, cached
+    allowed = matching_docs(searcher, groups, excluded, field_name, filters)
+    if allowed is not None and not allowed:
+        answer = ([], {name: [] for name in FACETS}, None)  # nothing found, nothing to count
+    else:
+        plans = [plan for group in groups for plan in group]
+        if by_date or not plans:
+            query: Query = Every()
+            sortedby = sorting.MultiFacet(
+                [sorting.FieldFacet("sort_date", reverse=True), sorting.FieldFacet("sort_seq")]
+            )
+        else:
+            query = Or([_scoring_query(plans), ConstantScoreQuery(Every(), 0.0)])
+            sortedby = None
+        results = searcher.search(query, filter=allowed, limit=None, sortedby=sortedby, groupedby=_facet_groups())
+        if sortedby is None:
+            boosts = _exact_boosts(searcher, plans, field_name)
+            scored = [
+                (score + EXACT_BOOST * sum(docnum in boost for boost in boosts), docnum)
+                for score, docnum in results.top_n
+            ]
+            scored.sort(key=lambda item: (-item[0], item[1]))
+            ordered = [docnum for _, docnum in scored]
+        else:
+            ordered = [docnum for _, docnum in results.top_n]  # Whoosh document numbers, in order
         facets = {name: _sorted_facet(results.groups(name)) for name in FACETS}
-    else:  # nothing found, nothing to count
-        facets = {name: [] for name in FACETS}
-    exact_count = None
-    if ordered and any(plan.parts for plan in plans):
-        exact_count = _count(build_query(parsed, field_name, strict=True)[0], filters)
-    answer = (ordered, facets, exact_count)
+        exact_count = None
+        if any(plan.parts for plan in plans):
+            exact_docs = matching_docs(searcher, groups, excluded, field_name, filters, strict=True)
+            exact_count = len(exact_docs) if exact_docs is not None else len(ordered)
+        answer = (ordered, facets, exact_count)
     with _cache_lock:
         _cache[key] = answer
         while len(_cache) > CACHE_SIZE:
@@ -419,18 +466,17 @@ def snippet(text: str, forms: list[str]) -> str:
 def suggestions(parsed: ParsedQuery, plans: list[TermPlan], field_name: str, filters: dict) -> list[dict]:
     """What to try instead: {"text": ..., "params": {...} (changes to the query string), "count": n}."""
     found: list[dict] = []
-    query, _ = build_query(parsed, field_name)
     for name, values in filters.items():
         for value in values:
             fewer = {key: [v for v in vals if not (key == name and v == value)] for key, vals in filters.items()}
-            count = _count(query, fewer)
+            count = count_matches(parsed, field_name, fewer)
             if count:
                 label = FACETS[name][1]
                 found.append(
                     {"text": f"去掉筛选“{label}：{value}”，可找到 {count} 篇", "drop": (name, value), "count": count}
                 )
     if field_name != "all" and parsed.groups:
-        count = _count(build_query(parsed, "all")[0], filters)
+        count = count_matches(parsed, "all", filters)
         if count:
             found.append({"text": f"改为在全文中检索，可找到 {count} 篇", "params": {"field": "all"}, "count": count})
     for zone, count in matching_zones(parsed):
