@@ -68,6 +68,7 @@ def get_searcher() -> Searcher:
             fresh = refreshed
     if fresh is None:  # first use, or a rebuilt index that restarted at the same generation
         fresh = whoosh_index.open_dir(str(index_path()), indexname=INDEX_NAME).searcher()
+    fresh.kfq_stamp = stamp  # what the caches key on: document numbers hold within one generation
     _local.searcher, _local.stamp = fresh, stamp
     if _state["zones_stamp"] != stamp:
         _state["zones"], _state["zones_stamp"] = None, stamp
@@ -78,9 +79,9 @@ def get_searcher() -> Searcher:
     return fresh
 
 
-def current_stamp() -> tuple:
-    """The generation stamp of this thread's searcher (call after ``get_searcher``)."""
-    return getattr(_local, "stamp", None) or ()
+def stamp_of(searcher: Searcher) -> tuple:
+    """The generation stamp of the index ``searcher`` reads."""
+    return getattr(searcher, "kfq_stamp", None) or ()
 
 
 def reset() -> None:

@@ -41,7 +41,7 @@ from .fields import full_text, title_text
 from .query import ParsedQuery
 from .query import Term as QueryTerm
 from .query import parse as parse_query
-from .searcher import current_stamp, get_searcher, zone_names
+from .searcher import get_searcher, stamp_of, zone_names
 
 PER_PAGE = 20
 FIELDS = {"all": "全文", "title": "标题", "author": "作者"}
@@ -148,8 +148,8 @@ def plan_term(term: QueryTerm, field_name: str) -> TermPlan:
     return TermPlan(term, [term.text], parts)
 
 
-def _author_exact(name: str) -> bool:
-    return get_searcher().doc_frequency("authors", name) > 0
+def _author_exact(searcher: Searcher, name: str) -> bool:
+    return searcher.doc_frequency("authors", name) > 0
 
 
 def _docs(searcher: Searcher, query: Query) -> BitSet:
@@ -157,7 +157,7 @@ def _docs(searcher: Searcher, query: Query) -> BitSet:
 
     A bit set costs 2.5 KB per 20,000 documents, whatever the number of matches.
     """
-    key = (current_stamp(), repr(query))
+    key = (stamp_of(searcher), repr(query))
     with _cache_lock:
         cached = _docsets.get(key)
         if cached is not None:
@@ -176,7 +176,7 @@ def _union(searcher: Searcher, sets) -> BitSet:
 
 
 def term_docs(searcher: Searcher, plan: TermPlan, field_name: str, *, strict: bool = False) -> BitSet:
-    if field_name == "author" and not plan.term.phrase and _author_exact(plan.term.text):
+    if field_name == "author" and not plan.term.phrase and _author_exact(searcher, plan.term.text):
         return _docs(searcher, Term("authors", plan.term.text))
     gram_field = GRAM_FIELDS[field_name]
     forms = plan.exact if strict else plan.forms
@@ -343,7 +343,7 @@ def _run(groups, excluded, field_name, filters, by_date) -> tuple[Searcher, tupl
     """
     searcher = get_searcher()
     frozen_filters = tuple(sorted((name, tuple(values)) for name, values in filters.items()))
-    key = (current_stamp(), repr(groups), repr(excluded), field_name, by_date, frozen_filters)
+    key = (stamp_of(searcher), repr(groups), repr(excluded), field_name, by_date, frozen_filters)
     with _cache_lock:
         cached = _cache.get(key)
         if cached is not None:
