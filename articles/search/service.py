@@ -9,7 +9,11 @@ Matching is by exact substring on character bigrams, so every result contains wh
   occurs (a name or rare term of two characters or more): 亚宝药业 also finds 亚宝, but not 药业 alone.
   Results that contain the whole word rank first, and each result says which form it contains.
 
-Ranking adds jieba word scores (BM25F), the title weighing four times the body.
+Each word's and phrase's matching documents are a bit set computed once per index generation
+(phrase queries on bigrams are the costly part); words, OR, exclusions and facet filters combine
+as set operations. Whoosh then orders the matches by jieba word scores (BM25F, the title weighing
+four times the body, plus a boost for whole forms in the title) or by date, and counts the facets
+over all of them.
 """
 
 from __future__ import annotations
