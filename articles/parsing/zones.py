@@ -47,7 +47,7 @@ class ZoneFinder:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
         aliases = sorted(gazetteer.alias_index, key=len, reverse=True)
-        self._alias_re = re.compile("|".join(re.escape(a) for a in aliases)) if aliases else None
+        self._alias_re = _alternation(aliases)
         # 综改区 parks are printed with their long names: 山西转型综改示范区唐槐电子装备与制造园区.
         forms = "|".join(re.escape(f) for f in COMPREHENSIVE_REFORM_FORMS)
         self._park_res = []
@@ -67,15 +67,14 @@ class ZoneFinder:
             places[city.name] = city.name
             places[city.short] = city.name
         self._place_city = places
-        self._place_re = re.compile("|".join(re.escape(p) for p in sorted(places, key=len, reverse=True)))
+        self._place_re = _alternation(sorted(places, key=len, reverse=True))
 
     # --- zones --------------------------------------------------------------------------------
     def find(self, text: str) -> list[Match]:
         """Zone names in ``text``, left to right, longest match wins where names overlap."""
         candidates: list[Match] = []
-        if self._alias_re:
-            for m in self._alias_re.finditer(text):
-                candidates.append(Match(m.start(), m.end(), self.gazetteer.alias_index[m.group()], m.group()))
+        for m in self._alias_re.finditer(text):
+            candidates.append(Match(m.start(), m.end(), self.gazetteer.alias_index[m.group()], m.group()))
         for pattern, zone in self._park_res:
             for m in pattern.finditer(text):
                 candidates.append(Match(m.start(), m.end(), zone, m.group()))
@@ -153,3 +152,8 @@ def _without_overlaps(candidates: list[Match]) -> list[Match]:
             continue
         chosen.append(cand)
     return chosen
+
+
+def _alternation(words: list[str]) -> re.Pattern[str]:
+    """One pattern for any of ``words`` (longest first wins); with no words, one that never matches."""
+    return re.compile("|".join(re.escape(w) for w in words) or "(?!)")

@@ -83,3 +83,14 @@ def test_editor_aliases_are_recognised():
     )
     gazetteer = Gazetteer(base.cities, base.counties, [z for z in base.zones if z.name != extra.name] + [extra])
     assert [m.zone for m in ZoneFinder(gazetteer).find("襄垣园区企业")] == ["襄垣经济技术开发区"]
+
+
+def test_an_empty_gazetteer_does_not_crash():
+    from articles.parsing import parse_page
+
+    empty = Gazetteer([], [], [])
+    finder = ZoneFinder(empty)
+    assert [(m.zone, m.discovered) for m in finder.find("风陵渡经济开发区")] == [("风陵渡经济开发区", True)]
+    assert finder.single_city("太原市委书记") is None
+    page = parse_page("运城经济技术开发区\n\n召开会议\n\n科学导报讯 太原市委书记到会。王波", empty)
+    assert [a.title for a in page.articles] == ["召开会议"]
