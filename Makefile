@@ -1,4 +1,4 @@
-# make serve — install, migrate, load seeds/, collect static files, run gunicorn on 127.0.0.1:8000
+# make serve — install, migrate, load seeds/, update the search index, collect static files, run gunicorn on 127.0.0.1:8000
 # make test  — install with the dev extra, then ruff and pytest
 PYTHON ?= python3.11
 VENV := .venv
@@ -13,6 +13,7 @@ serve: $(BIN)/python
 	$(BIN)/pip install -e .
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py ingest seeds/
+	$(BIN)/python manage.py update_index --remove --verbosity 0
 	$(BIN)/python manage.py collectstatic --noinput
 	$(BIN)/gunicorn kfq_archive.wsgi --preload --bind 127.0.0.1:8000
 
