@@ -133,23 +133,15 @@ def search_words(text: str) -> list[str]:
     return [word.lower() for word in segmenter().lcut_for_search(text) if WORDLIKE.search(word)]
 
 
-def _single_token(token: Token, value: str, positions: bool, chars: bool, start_pos: int, start_char: int):
-    token.original = token.text = value
-    token.boost = 1.0
-    token.stopped = False
-    if positions:
-        token.pos = start_pos
-    if chars:
-        token.startchar = start_char
-        token.endchar = start_char + len(value)
-    return token
-
-
-class JiebaTokenizer(Tokenizer):
-    """jieba search-mode words with sequential positions (0, 1, 2 ...) and real character ranges."""
+class _PieceTokenizer(Tokenizer):
+    """Whoosh's tokenizer protocol around ``pieces(value)``: (text, start, end, position) tuples, the
+    position counted from 0. Untokenized, the whole value is one token."""
 
     def __eq__(self, other):
         return other is not None and self.__class__ is other.__class__
+
+    def pieces(self, value: str) -> Iterator[tuple[str, int, int, int]]:
+        raise NotImplementedError
 
     def __call__(
         self,
@@ -165,65 +157,40 @@ class JiebaTokenizer(Tokenizer):
         **kwargs,
     ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if not tokenize:
-            yield _single_token(token, value, positions, chars, start_pos, start_char)
-            return
-        position = start_pos
-        for word, start, end in segmenter().tokenize(value, mode="search"):
-            if not WORDLIKE.search(word):
-                continue
-            token.original = token.text = word
+        pieces = self.pieces(value) if tokenize else [(value, 0, len(value), 0)]
+        for text, start, end, position in pieces:
+            token.original = token.text = text
             token.boost = 1.0
             token.stopped = False
             if positions:
-                token.pos = position
-                position += 1
+                token.pos = start_pos + position
             if chars:
                 token.startchar = start_char + start
                 token.endchar = start_char + end
             yield token
 
 
-class BigramTokenizer(Tokenizer):
+class JiebaTokenizer(_PieceTokenizer):
+    """jieba search-mode words with sequential positions (0, 1, 2 ...) and real character ranges."""
+
+    def pieces(self, value: str) -> Iterator[tuple[str, int, int, int]]:
+        words = (w for w in segmenter().tokenize(value, mode="search") if WORDLIKE.search(w[0]))
+        for position, (word, start, end) in enumerate(words):
+            yield word, start, end, position
+
+
+class BigramTokenizer(_PieceTokenizer):
     """Every character position's two-character window (the last character alone), position = offset.
 
     A phrase is then a run of consecutive bigrams: a Whoosh phrase query on this field matches exactly
     the texts that contain the phrase as a substring, whatever jieba would make of it.
     """
 
-    def __eq__(self, other):
-        return other is not None and self.__class__ is other.__class__
-
-    def __call__(
-        self,
-        value: str,
-        positions: bool = False,
-        chars: bool = False,
-        keeporiginal: bool = False,
-        removestops: bool = True,
-        start_pos: int = 0,
-        start_char: int = 0,
-        tokenize: bool = True,
-        mode: str = "",
-        **kwargs,
-    ) -> Iterator[Token]:
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if not tokenize:
-            yield _single_token(token, value, positions, chars, start_pos, start_char)
-            return
+    def pieces(self, value: str) -> Iterator[tuple[str, int, int, int]]:
         for offset in range(len(value)):
             gram = value[offset : offset + 2]
-            if gram.isspace():
-                continue
-            token.original = token.text = gram
-            token.boost = 1.0
-            token.stopped = False
-            if positions:
-                token.pos = start_pos + offset
-            if chars:
-                token.startchar = start_char + offset
-                token.endchar = start_char + offset + len(gram)
-            yield token
+            if not gram.isspace():
+                yield gram, offset, offset + len(gram), offset
 
 
 def bigrams(text: str) -> list[str]:
