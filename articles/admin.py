@@ -187,19 +187,8 @@ class PageAdmin(PublishActionsMixin, admin.ModelAdmin):
         "created_at",
         "raw_text",
     )
-    readonly_fields = (
-        "preview_link",
-        "source_file",
-        "encoding",
-        "layout",
-        "parser_version",
-        "warnings_list",
-        "masthead",
-        "leftovers",
-        "sha256",
-        "created_at",
-        "raw_text",
-    )
+    # Everything but where the page belongs and whether readers see it comes from the file and the parser.
+    readonly_fields = tuple(f for f in fields if f not in ("issue", "label", "is_published"))
     actions = ("publish", "unpublish", "reparse")
     change_list_template = "admin/articles/upload_changelist.html"
 
