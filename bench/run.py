@@ -106,14 +106,7 @@ def ingest(corpus: Path) -> dict:
     try:
         for number, file in enumerate(files, start=1):
             hints = manifest.get(file.name, ManifestRow())
-            result = ingest_page(
-                file.read_bytes(),
-                file.name,
-                issue_year=hints.issue_year,
-                issue_number=hints.issue_number,
-                issue_date=hints.issue_date,
-                page_label=hints.page_label,
-            )
+            result = ingest_page(file.read_bytes(), file.name, **hints.ingest_kwargs())
             created += result.status == CREATED
             articles += result.articles
             if number % 100 == 0:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -20,6 +20,10 @@ class ManifestRow:
     issue_number: int | None = None
     issue_date: datetime.date | None = None
     page_label: str = ""
+
+    def ingest_kwargs(self) -> dict:
+        """The keyword arguments ``ingest_page`` takes from a manifest row."""
+        return asdict(self)
 
 
 def read_manifest(path: Path) -> dict[str, ManifestRow]:
@@ -77,14 +81,7 @@ class Command(BaseCommand):
             hints = manifests[file.parent].get(file.name, ManifestRow())
             try:
                 result = ingest_page(
-                    file.read_bytes(),
-                    file.name,
-                    issue_year=hints.issue_year,
-                    issue_number=hints.issue_number,
-                    issue_date=hints.issue_date,
-                    page_label=hints.page_label,
-                    publish=not unpublished,
-                    max_bytes=max_bytes,
+                    file.read_bytes(), file.name, **hints.ingest_kwargs(), publish=not unpublished, max_bytes=max_bytes
                 )
             # A parser bug on one page must not stop the others from loading.
             except Exception as error:
