@@ -9,10 +9,20 @@ DJANGO_ALLOWED_HOSTS  comma-separated; default 127.0.0.1,localhost
 KFQ_MAX_UPLOAD_BYTES  largest page file accepted; default 2 MiB
 KFQ_MAX_UPLOAD_FILES  page files per admin upload (zip members count); default 40
 KFQ_MAX_UPLOAD_TOTAL_BYTES  all files of one admin upload, unpacked; default 20 MiB
+KFQ_MAX_REQUEST_BYTES  any request body (Content-Length), refused with 413 before it is read; default
+                      the upload total plus 1 MiB for the form around the files
+DJANGO_SECURE_SSL     "1": the site is served over HTTPS only (secure cookies, HSTS, redirect to https)
+DJANGO_HSTS_SECONDS   with DJANGO_SECURE_SSL; default 31536000 (one year)
+DJANGO_HSTS_INCLUDE_SUBDOMAINS, DJANGO_HSTS_PRELOAD  opt-in HSTS flags (hard to undo: read Django's docs)
+DJANGO_BEHIND_PROXY   "1": a reverse proxy sets X-Forwarded-Proto and appends the client to X-Forwarded-For
+DJANGO_CSRF_TRUSTED_ORIGINS  comma-separated origins such as https://kfq.example.org
+KFQ_LOGIN_FAILURE_LIMIT  wrong passwords in a row (per user name and address) before a lockout; default 5
+KFQ_LOGIN_COOLOFF_MINUTES  how long a lockout lasts; default 15
 """
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -25,6 +35,10 @@ def env_flag(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 def data_dir() -> Path:
@@ -55,11 +69,8 @@ def secret_key(folder: Path) -> str:
 KFQ_DATA_DIR = data_dir()
 SECRET_KEY = secret_key(KFQ_DATA_DIR)
 DEBUG = env_flag("DJANGO_DEBUG")
-ALLOWED_HOSTS = [
-    host.strip()
-    for host in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
-    if host.strip()
-]
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 KFQ_MAX_UPLOAD_BYTES = int(os.environ.get("KFQ_MAX_UPLOAD_BYTES", 2 * 1024 * 1024))
 # Admin upload: page files per upload (a zip's members count) and their total size, unpacked.
 KFQ_MAX_UPLOAD_FILES = int(os.environ.get("KFQ_MAX_UPLOAD_FILES", 40))
@@ -67,6 +78,8 @@ KFQ_MAX_UPLOAD_TOTAL_BYTES = int(os.environ.get("KFQ_MAX_UPLOAD_TOTAL_BYTES", 20
 # Django refuses a request with more files than this before the form sees it; kept above the form's
 # own limit so editors normally get the form's clearer message.
 DATA_UPLOAD_MAX_NUMBER_FILES = KFQ_MAX_UPLOAD_FILES + 10
+# Checked from Content-Length before anything reads the body (kfq_archive.security.RequestSizeLimitMiddleware).
+KFQ_MAX_REQUEST_BYTES = int(os.environ.get("KFQ_MAX_REQUEST_BYTES", KFQ_MAX_UPLOAD_TOTAL_BYTES + 1024 * 1024))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -77,11 +90,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "haystack",
+    "axes",
     "articles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kfq_archive.security.RequestSizeLimitMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -89,7 +105,57 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a lockout found during login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Security headers. Pages and the admin need no inline script or style, so the policy allows only
+# this site's own files; frames, plugins and foreign form targets are refused.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+
+# HTTPS: opt-in, because `make serve` and tests speak plain HTTP on 127.0.0.1.
+if env_flag("DJANGO_BEHIND_PROXY"):
+    # The proxy must overwrite (never pass on) a client's X-Forwarded-Proto.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if env_flag("DJANGO_SECURE_SSL"):
+    SECURE_SSL_REDIRECT = True
+    # The container's health check asks over plain HTTP from inside.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 365 * 24 * 3600))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("DJANGO_HSTS_INCLUDE_SUBDOMAINS")
+    SECURE_HSTS_PRELOAD = env_flag("DJANGO_HSTS_PRELOAD")
+
+# Admin login throttling (django-axes): after KFQ_LOGIN_FAILURE_LIMIT wrong passwords for one user name
+# from one address, that pair is refused (even with the right password) for the cool-off.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("KFQ_LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("KFQ_LOGIN_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "kfq_archive.security.lockout_response"
+if env_flag("DJANGO_BEHIND_PROXY"):
+    AXES_CLIENT_IP_CALLABLE = "kfq_archive.security.forwarded_client_ip"
 
 ROOT_URLCONF = "kfq_archive.urls"
 WSGI_APPLICATION = "kfq_archive.wsgi.application"

@@ -20,3 +20,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed, not security
+# client.login() has no request to throttle; see tests/auth.py.
+AUTHENTICATION_BACKENDS = [
+    "tests.auth.AxesBackendAllowingTestClientLogin",
+    *AUTHENTICATION_BACKENDS[1:],  # noqa: F405
+]
