@@ -2,9 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from articles.search import views as search_views
+from kfq_archive.health import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Load balancers and the container's HEALTHCHECK (kfq_archive/health.py); exempt from the HTTPS redirect.
+    path("healthz", healthz, name="healthz"),
     # Search page and JSON API (articles/search/views.py).
     path("search/", search_views.search_page, name="search"),
     path("api/v1/search/", search_views.api_search, name="api_search"),
