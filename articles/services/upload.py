@@ -11,6 +11,7 @@ import datetime
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -22,6 +23,9 @@ from .errors import FileTooLargeError, IngestError
 from .ingest import CREATED, IngestResult, ingest_page
 
 ZIP_SUFFIX = ".zip"
+# What zipfile raises on a damaged archive (truncated, corrupted, made up): a negative seek, a short read,
+# bad compressed data, an unknown format version. All of them mean "unreadable", never a server error.
+DAMAGED_ZIP_ERRORS = (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError, zlib.error)
 ARCHIVE_SUFFIXES = (".zip", ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz")
 # Names printed on files: "D1.txt", "2024-16-D2.txt", "2024年第16期D3.txt", "2024_16_d4.txt".
 ISSUE_IN_NAME = re.compile(r"(?P<year>(?:19|20)\d{2})\s*(?:[-_ 年.]\s*第?\s*)(?P<number>\d{1,3})(?!\d)")
@@ -158,7 +162,7 @@ def _zip_members(zip_name: str, data: bytes) -> list[PageFile]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
+    except DAMAGED_ZIP_ERRORS as error:
         raise UnsafeArchiveError(f"{zip_name}: {error}") from error
     if len(entries) > 10 * max_files():
         raise TooManyFilesError(f"{zip_name}: {len(entries)} 个条目 / entries")
@@ -191,7 +195,7 @@ def _zip_members(zip_name: str, data: bytes) -> list[PageFile]:
             with archive.open(entry) as handle:
                 # Never trust the declared size: read one byte past the limit at most.
                 content = handle.read(per_file + 1)
-        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as error:
+        except DAMAGED_ZIP_ERRORS as error:
             raise UnsafeArchiveError(f"{zip_name}: {entry.filename}: {error}") from error
         if len(content) > per_file:
             raise UnsafeArchiveError(f"{zip_name}: {entry.filename} 超过单页上限 / over the per-page limit")

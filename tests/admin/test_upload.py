@@ -209,3 +209,72 @@ def test_limits_are_shown_on_the_form(editor_client, settings):
     settings.KFQ_MAX_UPLOAD_BYTES = 2 * 1024 * 1024
     html = editor_client.get(UPLOAD).content.decode()
     assert "2.0 MiB" in html and "一次最多" in html
+
+
+def test_truncated_zip_is_refused(editor_client):
+    whole = make_zip({"D1.txt": TEXT.encode(), "D2.txt": (TEXT + "二").encode()})
+    for cut in (whole[: len(whole) // 2], whole[:-10], whole[:30]):
+        html = _refused(editor_client, ("issue.zip", cut), expect="压缩包不安全或无法读取")
+        assert "issue.zip" in html
+
+
+def test_zip_with_damaged_compressed_data_is_refused(editor_client):
+    whole = bytearray(make_zip({"D1.txt": (TEXT * 20).encode(), "D2.txt": (TEXT + "二").encode()}))
+    whole[60:64] = b"\xff\x00\xff\x00"  # inside D1.txt's deflate stream; the directory is intact
+    _refused(editor_client, ("issue.zip", bytes(whole)), expect="压缩包不安全或无法读取")
+
+
+@pytest.mark.parametrize("member", ["C:\\evil.txt", "..\\evil.txt", "pages/../../evil.txt", "\\\\server\\share\\x.txt"])
+def test_zip_with_windows_absolute_or_escaping_paths_is_refused(editor_client, member):
+    _refused(editor_client, ("issue.zip", make_zip({"D1.txt": TEXT.encode(), member: b"x"})), expect="不安全的路径")
+
+
+def test_damaged_archives_are_refused_never_a_server_error():
+    """Random damage to a valid zip (bytes changed, cut out, inserted) is always a refusal the form can show."""
+    import random
+
+    from articles.services.upload import UploadError, prepare_upload
+
+    whole = make_zip({"D1.txt": (TEXT * 10).encode(), "2024-16-D2.txt": (TEXT + "二").encode()})
+    rng = random.Random(7)
+    for _ in range(400):
+        damaged = bytearray(whole)
+        at = rng.randrange(len(damaged))
+        match rng.choice(("change", "cut", "insert")):
+            case "change":
+                damaged[at] = rng.randrange(256)
+            case "cut":
+                del damaged[at : at + rng.randint(1, 40)]
+            case "insert":
+                damaged[at:at] = rng.randbytes(rng.randint(1, 20))
+        try:
+            prepare_upload([SimpleUploadedFile("issue.zip", bytes(damaged))])
+        except UploadError:
+            pass
+
+
+def test_request_over_the_size_cap_is_refused_before_the_body_is_read(editor_client, settings):
+    settings.KFQ_MAX_REQUEST_BYTES = 64 * 1024
+    before = state()
+    response = upload(editor_client, ("D1.txt", (TEXT * 800).encode()), follow=False)
+    assert response.status_code == 413
+    html = response.content.decode()
+    assert "提交内容过大" in html and "64.0\xa0KB" in html and "什么也没有保存" in html
+    assert state() == before
+
+    # Nothing reads the body: not the form, not even the CSRF check (a request without a token gets 413).
+    class Unreadable:
+        def read(self, *args):
+            raise AssertionError("the request body was read")
+
+        readline = read
+
+    response = editor_client.generic(
+        "POST", UPLOAD, b"", content_type="multipart/form-data; boundary=x", CONTENT_LENGTH="999999999", **{"wsgi.input": Unreadable()}
+    )
+    assert response.status_code == 413 and "953.7\xa0MB" in response.content.decode()
+
+    # Under the cap the same upload goes through.
+    settings.KFQ_MAX_REQUEST_BYTES = 1024 * 1024
+    assert upload(editor_client, ("D1.txt", (TEXT * 800).encode())).status_code == 200
+    assert Page.objects.count() == 1
