@@ -13,7 +13,7 @@ COPY templates templates
 COPY static static
 COPY seeds seeds
 COPY docker/entrypoint.sh /usr/local/bin/kfq-entrypoint
-RUN pip install --no-cache-dir -e . \
+RUN pip install --no-cache-dir -e '.[elasticsearch]' \
     && useradd --create-home --uid 1000 kfq \
     && mkdir /data && chown kfq:kfq /data
 

@@ -18,6 +18,8 @@ DJANGO_BEHIND_PROXY   "1": a reverse proxy sets X-Forwarded-Proto and appends th
 DJANGO_CSRF_TRUSTED_ORIGINS  comma-separated origins such as https://kfq.example.org
 KFQ_LOGIN_FAILURE_LIMIT  wrong passwords in a row (per user name and address) before a lockout; default 5
 KFQ_LOGIN_COOLOFF_MINUTES  how long a lockout lasts; default 15
+KFQ_SEARCH_ENGINE     whoosh (default) or elasticsearch7, with KFQ_ELASTICSEARCH_URL, _INDEX, _TIMEOUT
+                      (see search_engine.py)
 """
 
 import os
@@ -26,6 +28,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+
+from . import search_engine
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -203,12 +207,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Full-text search (articles/search/): a Whoosh index under KFQ_DATA_DIR, kept in step with the
-# database by articles.search.signals (synchronous, after each transaction commits).
-HAYSTACK_CONNECTIONS = {
-    "default": {
-        "ENGINE": "articles.search.backend.ArchiveWhooshEngine",
-        "PATH": str(KFQ_DATA_DIR / "whoosh_index"),
-    }
-}
+# Full-text search (articles/search/): a Whoosh index under KFQ_DATA_DIR by default, or an Elasticsearch 7
+# server (KFQ_SEARCH_ENGINE and KFQ_ELASTICSEARCH_*, see kfq_archive/search_engine.py), kept in step with
+# the database by articles.search.signals (synchronous, after each transaction commits).
+KFQ_SEARCH_ENGINE = search_engine.engine_name()
+HAYSTACK_CONNECTIONS = search_engine.haystack_connections(KFQ_DATA_DIR)
 HAYSTACK_SIGNAL_PROCESSOR = "articles.search.signals.ArchiveSignalProcessor"

@@ -2,7 +2,8 @@
 
 Public API:
     sync_articles(article_ids)  (re)index the visible ones, remove the others; synchronous
-    search(...)                 run a reader's query (see ``service.search``)
+    search(...)                 run a reader's query (see ``service.search``; ``engine_neutral.search``
+                                when the engine is not Whoosh, README “Scale-out”)
 """
 
 from .sync import SyncResult, sync_articles
@@ -11,6 +12,11 @@ __all__ = ["SyncResult", "search", "sync_articles"]
 
 
 def search(*args, **kwargs):
-    from .service import search as run
+    """The Whoosh-native service (fast path), or haystack's SearchQuerySet for other engines (Elasticsearch)."""
+    from .engine_neutral import uses_whoosh
 
+    if uses_whoosh():
+        from .service import search as run
+    else:
+        from .engine_neutral import search as run
     return run(*args, **kwargs)

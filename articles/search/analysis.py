@@ -143,6 +143,10 @@ class _PieceTokenizer(Tokenizer):
     def pieces(self, value: str) -> Iterator[tuple[str, int, int, int]]:
         raise NotImplementedError
 
+    def query_pieces(self, value: str) -> Iterator[tuple[str, int, int, int]]:
+        """The pieces of a query string (Whoosh's query parser, e.g. haystack's); as indexed unless overridden."""
+        return self.pieces(value)
+
     def __call__(
         self,
         value: str,
@@ -157,7 +161,10 @@ class _PieceTokenizer(Tokenizer):
         **kwargs,
     ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        pieces = self.pieces(value) if tokenize else [(value, 0, len(value), 0)]
+        if not tokenize:
+            pieces = [(value, 0, len(value), 0)]
+        else:
+            pieces = self.query_pieces(value) if mode == "query" else self.pieces(value)
         for text, start, end, position in pieces:
             token.original = token.text = text
             token.boost = 1.0
@@ -191,6 +198,14 @@ class BigramTokenizer(_PieceTokenizer):
             gram = value[offset : offset + 2]
             if not gram.isspace():
                 yield gram, offset, offset + len(gram), offset
+
+    def query_pieces(self, value: str) -> Iterator[tuple[str, int, int, int]]:
+        # A phrase is its bigrams only: the last character alone is indexed only at the end of a value, so a
+        # phrase query ending with it would match nowhere else (as ``bigrams`` below, for the service's queries).
+        pieces = list(self.pieces(value))
+        if len(pieces) > 1 and len(pieces[-1][0]) == 1:
+            pieces.pop()
+        return iter(pieces)
 
 
 def bigrams(text: str) -> list[str]:

@@ -9,7 +9,9 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
 from ..records import article_record
-from .service import FACETS, FIELDS, SORTS, SearchInputError, search
+from . import search  # the engine's search: Whoosh-native, or haystack's SearchQuerySet (engine_neutral)
+from .service import FACETS, FIELDS, SORTS, SearchInputError
+from .unavailable import answers_503
 
 API_MAX_PER_PAGE = 100
 
@@ -50,6 +52,7 @@ def article_link(hit) -> str:
     return f"{url}?{urlencode({'hl': ','.join(hit.matched)})}" if hit.matched else url
 
 
+@answers_503
 def search_page(request):
     params = request.GET
     notes = []
@@ -148,6 +151,7 @@ def _error(message: str, status: int = 400) -> JsonResponse:
     return JsonResponse({"error": message}, status=status, json_dumps_params={"ensure_ascii": False})
 
 
+@answers_503(json=True)
 def api_search(request):
     params = request.GET
     page = _page_number(params.get("page"))
