@@ -321,10 +321,12 @@ client = Client()
 page = client.get("/search/", {"q": "管运分离"})
 api = client.get("/api/v1/search/", {"q": "管运分离"})
 home = client.get("/")
+health = client.get("/healthz")
 print(json.dumps({
     "page": [page.status_code, page.get("Retry-After"), page.content.decode()],
     "api": [api.status_code, json.loads(api.content)],
     "home": home.status_code,
+    "health": [health.status_code, json.loads(health.content)],
 }, ensure_ascii=False))
 """
 
@@ -345,4 +347,5 @@ def test_an_unreachable_elasticsearch_gives_a_503_page_in_chinese_not_a_tracebac
     assert "Traceback" not in html and "127.0.0.1" not in html and "服务器出错" not in html
     assert shown["api"] == [503, {"error": "检索服务暂时不可用，请稍后再试 / search is temporarily unavailable, please try again later"}]
     assert shown["home"] == 200  # browsing does not need the search engine
+    assert shown["health"] == [503, {"status": "error", "database": "ok", "index": "error"}]
     assert "Connection refused" in done.stderr  # the cause is logged for the operator
