@@ -99,16 +99,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Header-setting middleware first, so that even the size limit's early 413 carries the headers.
     "django.middleware.security.SecurityMiddleware",
-    "kfq_archive.security.RequestSizeLimitMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before anything reads the body (CSRF, forms).
+    "kfq_archive.security.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a lockout found during login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -260,6 +260,7 @@ def test_request_over_the_size_cap_is_refused_before_the_body_is_read(editor_cli
     assert response.status_code == 413
     html = response.content.decode()
     assert "提交内容过大" in html and "64.0\xa0KB" in html and "什么也没有保存" in html
+    assert response["X-Frame-Options"] == "DENY" and "default-src 'self'" in response["Content-Security-Policy"]
     assert state() == before
 
     # Nothing reads the body: not the form, not even the CSRF check (a request without a token gets 413).
