@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from . import browse
 from .models import City, Zone
@@ -15,9 +16,39 @@ from .places import SLUG_CODES
 
 ITEMS = 30
 SITE = "开发区建设专刊数字档案"
+# Characters XML 1.0 cannot carry. Page files may hold them (form feeds, stray control bytes); Django's feed
+# writer refuses them with an exception, so they are dropped from feeds (pages and the API keep them).
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(value):
+    if isinstance(value, str):
+        return NOT_IN_XML.sub("", value)
+    if isinstance(value, list | tuple):
+        return [xml_text(item) for item in value]
+    return value
+
+
+class XmlSafe:
+    """Feed writer mixin: every string of the feed and its items without the characters XML cannot carry."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*map(xml_text, args), **{key: xml_text(value) for key, value in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*map(xml_text, args), **{key: xml_text(value) for key, value in kwargs.items()})
+
+
+class RssFeed(XmlSafe, Rss201rev2Feed):
+    pass
+
+
+class AtomFeed(XmlSafe, Atom1Feed):
+    pass
 
 
 class LatestArticles(Feed):
+    feed_type = RssFeed
     title = f"{SITE} · 最新文章"
     description = "《科学导报·开发区建设》专刊最新收录的文章"
 
@@ -55,7 +86,7 @@ class LatestArticles(Feed):
 
 
 class LatestArticlesAtom(LatestArticles):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
     subtitle = LatestArticles.description
 
 
@@ -77,7 +108,7 @@ class ZoneArticles(LatestArticles):
 
 
 class ZoneArticlesAtom(ZoneArticles):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
 
     def subtitle(self, obj):
         return self.description(obj)
@@ -101,7 +132,7 @@ class CityArticles(LatestArticles):
 
 
 class CityArticlesAtom(CityArticles):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
 
     def subtitle(self, obj):
         return self.description(obj)

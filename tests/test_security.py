@@ -256,3 +256,48 @@ def test_no_secret_is_tracked_in_git():
         found += [f"{name}: {match.group(0)[:40]}" for pattern in SECRET_LOOKING for match in pattern.finditer(text)]
     assert found == []
     assert "var/" in (ROOT / ".gitignore").read_text().splitlines()
+
+
+# --- The policy in a real browser ----------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_admin_works_under_the_policy_and_inline_script_is_blocked(live_server, browser_page, seed_paths):
+    """Login, lists, a change form with its autocomplete widgets: no policy violation (console errors fail
+    the test through browser_page). A script injected inline is refused by the browser."""
+    from articles.models import Article
+    from articles.services.ingest import ingest_page
+
+    from .admin.conftest import ensure_reference_data
+
+    ensure_reference_data()
+    ingest_page(seed_paths[2].read_bytes(), seed_paths[2].name, publish=True)
+    article = Article.objects.filter(zone__isnull=False).first()
+    User.objects.create_superuser("chief", password="pw-chief-2026")
+
+    page = browser_page
+    response = page.goto(live_server.url + LOGIN)
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    page.fill("#id_username", "chief")
+    page.fill("#id_password", "pw-chief-2026")
+    page.click("input[type=submit]")
+    page.wait_for_selector("#content-main")
+
+    for path in ("/admin/articles/article/", "/admin/articles/zone/", "/admin/articles/page/upload/"):
+        page.goto(live_server.url + path)
+        page.wait_for_selector("#content-main")
+    page.goto(live_server.url + f"/admin/articles/article/{article.pk}/change/")
+    page.click("#id_zone + .select2 .select2-selection")  # the admin's autocomplete (select2, jQuery)
+    page.keyboard.type("长子")
+    page.wait_for_selector(".select2-results__option:has-text('长子')")
+    page.keyboard.press("Escape")
+
+    ran = page.evaluate(
+        """() => { const s = document.createElement('script'); s.textContent = 'window.kfqRan = true';
+                   document.body.appendChild(s); return window.kfqRan === true; }"""
+    )
+    assert ran is False
+    blocked = [error for error in page.console_errors if "Content Security Policy" in error]
+    assert blocked, page.console_errors
+    page.console_errors[:] = [error for error in page.console_errors if error not in blocked]
