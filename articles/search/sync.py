@@ -1,23 +1,44 @@
-"""Keeping the index in step with the database: ``sync_articles`` and the after-commit queue."""
+"""Keeping the index in step with the database: a transactional outbox (``IndexBacklog``).
+
+A change that alters what an article's index entry holds queues the article's id in the backlog in
+the same transaction as the change (the signal processor and ``sync_on_commit``). Right after the
+commit the process drains: it takes the Whoosh writer (one writer at a time across processes, waiting
+at most ``WRITE_LOCK_TIMEOUT`` seconds), reads the rows, indexes the visible ones among their articles,
+removes the others, commits the index, and only then deletes the rows it read. Anything that stops it
+in between (a lock timeout, an exception, a killed process) leaves the rows for the next drain: the next
+change anywhere takes up to ``DRAIN_EXTRA`` of them along with its own, an ingest run and
+``manage.py check_index --repair`` take all.
+
+Why nothing is lost: a drain deletes only rows it read, and it reads the articles after the rows, so
+a change committed while a drain runs keeps its own row (committed after the drain read the others).
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 
 from . import analysis
+from .backend import LockError
 
 log = logging.getLogger(__name__)
+
+DRAIN_EXTRA = 20  # older backlog rows an after-commit drain takes besides its own (keeps saves fast)
+DRAIN_CHUNK = 2000  # articles per Whoosh commit when the whole backlog is drained
+DEFERRED_BATCH = 2000  # articles an ingest run leaves in the backlog before writing them in one commit
+QUERY_CHUNK = 500  # ids per SQL ``IN (...)``
 
 
 @dataclass(frozen=True)
 class SyncResult:
     indexed: int  # visible articles written to the index
     removed: int  # ids deleted from the index (hidden, unpublished or gone)
+    failed: tuple[int, ...] = ()  # articles whose document could not be prepared; their rows stay
 
 
 def _backend_and_index():
@@ -29,63 +50,290 @@ def _backend_and_index():
     return connection.get_backend(), connection.get_unified_index().get_index(Article)
 
 
-def sync_articles(article_ids: Iterable[int]) -> SyncResult:
-    """(Re)index the visible articles among ``article_ids``; remove the others from the index.
-
-    Synchronous: when it returns, searches see the change. Safe to call with ids that no longer
-    exist (they are removed) and with ids of hidden articles (removed too).
-    """
-    from haystack.utils import get_identifier
+def identifier(article_id: int) -> str:
+    """The index's unique id of an article (haystack's ``app.model.pk``)."""
+    return f"articles.article.{article_id}"
 
 
-    ids = {int(pk) for pk in article_ids}
-    if not ids:
-        return SyncResult(0, 0)
-    backend, index = _backend_and_index()
-    visible = list(index.index_queryset().filter(pk__in=ids))
+def _chunks(values: list, size: int = QUERY_CHUNK) -> Iterator[list]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+# --- writing the index --------------------------------------------------------------------------
+
+
+def write_articles(backend, index, writer, article_ids: Iterable[int]) -> SyncResult:
+    """Into an open writer: the visible ones among ``article_ids`` (re)indexed, the others deleted."""
+    from haystack.constants import ID
+
+    ids = sorted({int(pk) for pk in article_ids})
+    visible = {}
+    for chunk in _chunks(ids):
+        visible.update((article.pk, article) for article in index.index_queryset().filter(pk__in=chunk))
     names = set()
-    for article in visible:
+    for article in visible.values():
         names.update(article.author_names())
         names.update(zone.name for zone in article.zones.all())
-    analysis.add_words(names)
-    gone = sorted(ids - {article.pk for article in visible})
-    backend.apply(index, visible, [get_identifier(f"articles.article.{pk}") for pk in gone])
-    return SyncResult(len(visible), len(gone))
+    analysis.add_words(names)  # new author and zone names are words before their articles are indexed
+    indexed = removed = 0
+    failed = []
+    # Delete every entry of the article, then add (``update_document`` replaces only one of two copies).
+    with _deletion_searcher(writer) as searcher:
+        for pk in ids:
+            article = visible.get(pk)
+            try:
+                doc = backend.document(index, article) if article is not None else None
+            except Exception:  # one broken article must not keep the others out of the index
+                log.exception("article %s could not be indexed; it stays in the index backlog", pk)
+                failed.append(pk)
+                continue
+            writer.delete_by_term(ID, identifier(pk), searcher=searcher)
+            if doc is None:
+                removed += 1
+            else:
+                writer.add_document(**doc)
+                indexed += 1
+    return SyncResult(indexed, removed, tuple(failed))
 
 
-# --- after-commit queue ----------------------------------------------------------------------
-# Signals fire while a transaction is open (ingest stores a page and its articles in one); the
-# articles they touch are collected here and indexed once, right after the commit. Outside a
-# transaction, on_commit runs at once.
+@contextmanager
+def _deletion_searcher(writer):
+    """A searcher numbering documents as ``writer`` does: this thread's kept searcher when it reads the
+    same segments (no readers to open), otherwise a new one on the writer's segments."""
+    from .searcher import get_searcher
 
-_pending = threading.local()
+    kept = get_searcher()
+    read = [reader.segment() for reader, _ in kept.reader().leaf_readers()]
+    if [segment.segment_id() for segment in read if segment] == [segment.segment_id() for segment in writer.segments]:
+        yield kept
+        return
+    with writer.searcher() as fresh:
+        yield fresh
 
 
-def _queue() -> set[int]:
-    if not hasattr(_pending, "ids"):
-        _pending.ids = set()
-    return _pending.ids
+def _take_rows(own: set[int] | None, limit: int | None, skip: set[int]) -> list[tuple[int, int]]:
+    """Backlog rows (pk, article_id): all of ``own``'s, then the oldest others up to ``limit`` rows."""
+    from ..models import IndexBacklog
+
+    rows = {}
+    queue = IndexBacklog.objects.exclude(article_id__in=skip) if skip else IndexBacklog.objects.all()
+    for chunk in _chunks(sorted(own or ())):
+        rows.update(queue.filter(article_id__in=chunk).values_list("pk", "article_id"))
+    others = queue.order_by("pk").values_list("pk", "article_id")
+    rows.update(others[:limit] if limit is not None else others)
+    return sorted(rows.items())
+
+
+def _drain_once(own: set[int] | None, limit: int | None, skip: set[int], timeout: float | None) -> tuple:
+    """One writer, one commit; returns (SyncResult, rows taken)."""
+    from ..models import IndexBacklog
+    from .backend import WRITE_LOCK_TIMEOUT
+
+    backend, index = _backend_and_index()
+    writer = backend.writer(WRITE_LOCK_TIMEOUT if timeout is None else timeout)  # LockError when busy
+    try:
+        # Rows are read while holding the lock, so two drains never take the same rows.
+        rows = _take_rows(own, limit, skip)
+        if not rows:
+            writer.cancel()
+            return SyncResult(0, 0), 0
+        result = write_articles(backend, index, writer, {article_id for _, article_id in rows})
+        backend.commit(writer, result.indexed + result.removed)
+    except BaseException:
+        if not writer.is_closed:
+            writer.cancel()
+        raise
+    failed = set(result.failed)
+    done = [pk for pk, article_id in rows if article_id not in failed]
+    for chunk in _chunks(done):
+        IndexBacklog.objects.filter(pk__in=chunk).delete()
+    return result, len(rows)
+
+
+def drain(article_ids: Iterable[int] | None = None, *, extra: int = DRAIN_EXTRA, timeout=None) -> SyncResult:
+    """Index the backlog rows of ``article_ids`` and up to ``extra`` others, in one commit.
+
+    Raises ``LockError`` when another writer holds the index longer than the timeout; the rows stay.
+    """
+    own = {int(pk) for pk in article_ids or ()}
+    result, _ = _drain_once(own, extra, set(), timeout)
+    return result
+
+
+def drain_all(*, chunk: int = DRAIN_CHUNK, timeout=None) -> SyncResult:
+    """Index the whole backlog, ``chunk`` articles per commit, until it holds only failed articles."""
+    indexed = removed = 0
+    failed: set[int] = set()
+    while True:
+        result, taken = _drain_once(None, chunk, failed, timeout)
+        indexed, removed = indexed + result.indexed, removed + result.removed
+        failed.update(result.failed)
+        if taken < chunk:
+            return SyncResult(indexed, removed, tuple(sorted(failed)))
+
+
+def backlog_size() -> int:
+    from ..models import IndexBacklog
+
+    return IndexBacklog.objects.count()
+
+
+# --- queueing -----------------------------------------------------------------------------------
+
+_local = threading.local()
+
+
+class _Queued:
+    """The on-commit callback of one transaction, and what it queued.
+
+    ``ids`` maps an article id to the savepoints open when its row was written: the row needs writing
+    again only where that savepoint stack is not still in effect (it may have been rolled back).
+    """
+
+    def __init__(self, using: str):
+        self.using = using
+        self.ids: dict[int, tuple] = {}
+        self.ran = False
+
+    def __call__(self) -> None:
+        self.ran = True
+        _after_commit(set(self.ids))
+
+
+def _current(connection) -> _Queued | None:
+    """This transaction's callback, unless the transaction (or its savepoint) was rolled back since."""
+    queued = getattr(_local, "queued", {}).get(connection.alias)
+    if queued is None or queued.ran:  # (tests capturing callbacks run them without clearing the list)
+        return None
+    if any(func is queued for _, func, _ in connection.run_on_commit):
+        return queued
+    return None
+
+
+def _still_in_effect(stack: tuple | None, current: tuple) -> bool:
+    return stack is not None and current[: len(stack)] == stack
+
+
+def _insert(article_ids: Iterable[int], using: str) -> None:
+    from ..models import IndexBacklog
+
+    IndexBacklog.objects.using(using).bulk_create(IndexBacklog(article_id=pk) for pk in article_ids)
 
 
 def sync_on_commit(article_ids: Iterable[int], using: str | None = None) -> None:
-    """Index these articles as soon as the current transaction commits (at once without one)."""
+    """Queue these articles for the index in the current transaction; indexed right after it commits.
+
+    Without a transaction the row is written and drained at once.
+    """
     ids = {int(pk) for pk in article_ids if pk is not None}
     if not ids:
         return
-    queue = _queue()
-    queue.update(ids)
-    transaction.on_commit(flush, using=using, robust=True)
-
-
-def flush() -> None:
-    """Index everything queued (a no-op when an earlier callback of the same commit did it)."""
-    queue = _queue()
-    if not queue:
+    using = using or DEFAULT_DB_ALIAS
+    connection = transaction.get_connection(using)
+    if not connection.in_atomic_block:
+        _insert(sorted(ids), using)
+        _after_commit(ids)
         return
-    ids = set(queue)
-    queue.clear()
+    queued = _current(connection)
+    stack = tuple(connection.savepoint_ids)
+    fresh = sorted(pk for pk in ids if queued is None or not _still_in_effect(queued.ids.get(pk), stack))
+    _insert(fresh, using)
+    if queued is None:
+        queued = _Queued(using)
+        _local.queued = {**getattr(_local, "queued", {}), using: queued}
+        transaction.on_commit(queued, using=using, robust=True)
+    for pk in fresh:
+        queued.ids[pk] = stack
+
+
+def sync_articles(article_ids: Iterable[int]) -> SyncResult:
+    """(Re)index the visible articles among ``article_ids``; remove the others from the index.
+
+    Outside a transaction it is synchronous: when it returns, searches see the change (``LockError``
+    if another writer keeps the index busy; the articles stay queued). Inside one, the articles are
+    queued and indexed when it commits, and the result counts nothing yet. Safe with ids that no
+    longer exist or are hidden: they are removed.
+    """
+    ids = {int(pk) for pk in article_ids}
+    if not ids:
+        return SyncResult(0, 0)
+    if transaction.get_connection().in_atomic_block:
+        sync_on_commit(ids)
+        return SyncResult(0, 0)
+    _insert(sorted(ids), DEFAULT_DB_ALIAS)
+    return drain(ids)
+
+
+# --- after the commit ---------------------------------------------------------------------------
+
+
+class DeferredIndexing:
+    """State of a ``deferred_indexing`` block: articles queued since the last write, and what was written."""
+
+    def __init__(self, batch: int):
+        self.batch = batch
+        self.queued = 0
+        self.indexed = 0
+        self.removed = 0
+        self.failed: set[int] = set()
+
+    def write(self) -> None:
+        result = drain_all()
+        self.queued = 0
+        self.indexed += result.indexed
+        self.removed += result.removed
+        self.failed.update(result.failed)
+
+
+def _after_commit(article_ids: set[int]) -> None:
+    deferred = getattr(_local, "deferred", None)
     try:
-        sync_articles(ids)
+        if deferred is None:
+            drain(article_ids)
+            _local.drained = True
+            return
+        deferred.queued += len(article_ids)
+        if deferred.queued >= deferred.batch:
+            deferred.write()
+    except LockError:
+        log.warning(
+            "the search index stayed busy; %d articles wait in the index backlog for the next write "
+            "(or manage.py check_index --repair)",
+            len(article_ids),
+        )
+
+
+def take_drained() -> bool:
+    """Whether this thread wrote the index after a commit since it was last asked (then: merge time)."""
+    drained, _local.drained = getattr(_local, "drained", False), False
+    return drained
+
+
+@contextmanager
+def deferred_indexing(batch: int = DEFERRED_BATCH) -> Iterator[DeferredIndexing]:
+    """Within the block, each transaction still queues its articles with its commit, but the index
+    takes them ``batch`` articles per commit and at the end: one Whoosh commit per batch instead of
+    one per page. If the process dies inside, the backlog holds what is not indexed yet.
+
+    The final write raises ``LockError`` if another writer keeps the index busy (the rows stay queued).
+    """
+    outer = getattr(_local, "deferred", None)
+    if outer is not None:  # nested: the outer block writes the index
+        yield outer
+        return
+    state = _local.deferred = DeferredIndexing(batch)
+    try:
+        yield state
     except Exception:
-        queue.update(ids)  # tried again after the next commit
+        _local.deferred = None
+        try:
+            state.write()  # what was committed before the error
+        except Exception:
+            log.exception("indexing after a failed run failed too; the articles stay in the index backlog")
         raise
+    except BaseException:  # interrupted: do not hold the user up; the backlog keeps the rest
+        _local.deferred = None
+        raise
+    _local.deferred = None
+    state.write()

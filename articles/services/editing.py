@@ -1,7 +1,8 @@
 """Editors' corrections: publish/unpublish, merge and split articles, merge a zone alias into its zone.
 
-Each operation runs in one transaction and then brings the search index up to date for every article it
-touched (``sync_search_index``), so readers and search agree before the editor's request returns.
+Each operation runs in one transaction that also queues every article it touched for the search index
+(``sync_search_index``); the index takes them right after the commit, so readers and search agree before
+the editor's request returns, and a crash in between leaves them queued, never forgotten.
 """
 
 from __future__ import annotations
@@ -21,16 +22,15 @@ class EditingError(Exception):
 
 
 def sync_search_index(article_ids: Iterable[int]) -> None:
-    """Re-index the visible ones among these articles and drop the rest (``articles.search.sync_articles``).
+    """Re-index the visible ones among these articles and drop the rest, once the transaction commits.
 
-    Synchronous: when it returns, searches see the change. Called after every bulk change here
-    (``QuerySet.update()`` sends no signals), with the ids of articles deleted too.
+    Called inside the transaction of every bulk change here (``QuerySet.update()`` sends no signals),
+    with the ids of articles deleted too, so the queue entry commits with the change. Without a
+    transaction it is synchronous: when it returns, searches see the change.
     """
-    from ..search import sync_articles  # imported late: the search package loads haystack and jieba
+    from ..search.sync import sync_on_commit  # imported late: the search package loads haystack and jieba
 
-    ids = sorted({int(pk) for pk in article_ids})
-    if ids:
-        sync_articles(ids)
+    sync_on_commit(article_ids)
 
 
 # --- publishing ---------------------------------------------------------------------------------------
@@ -59,7 +59,7 @@ def set_published(objects: QuerySet, published: bool) -> list[int]:
         else:  # pragma: no cover - programming error
             raise TypeError(model)
         article_ids = list(affected.values_list("pk", flat=True))
-    sync_search_index(article_ids)
+        sync_search_index(article_ids)
     return article_ids
 
 
@@ -126,7 +126,7 @@ def merge_articles(first: Article, second: Article) -> MergeResult:
         second.delete()
         _shift(first.page_id, after=first.position + 1, by=-1)
         touched = list(Article.objects.filter(page=first.page_id).values_list("pk", flat=True))
-    sync_search_index([*touched, removed_pk])
+        sync_search_index([*touched, removed_pk])
     return MergeResult(first, removed_pk, removed_title)
 
 
@@ -169,7 +169,7 @@ def split_article(article: Article, at: int, *, title: str = "") -> SplitResult:
         if article.zone_id:
             second.zones.add(article.zone_id)
         touched = list(Article.objects.filter(page=article.page_id).values_list("pk", flat=True))
-    sync_search_index(touched)
+        sync_search_index(touched)
     return SplitResult(article, second)
 
 
@@ -226,7 +226,7 @@ def merge_zone(alias: Zone, target: Zone) -> ZoneMergeResult:
         target.save()
         alias.delete()
         touched = sorted({*primary, *mentioning})
-    sync_search_index(touched)
+        sync_search_index(touched)
     return ZoneMergeResult(target, len(touched))
 
 
@@ -255,6 +255,6 @@ def reparse_keeping_edits(page: Page) -> EditorReparseResult:
             if (article.title, article.body_text) in kept:
                 removed.append(str(article))
                 article.delete()
-    after = list(result.page.articles.values_list("pk", flat=True))
-    sync_search_index([*before, *after])
+        after = list(result.page.articles.values_list("pk", flat=True))
+        sync_search_index([*before, *after])
     return EditorReparseResult(result, removed)

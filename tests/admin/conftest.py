@@ -6,6 +6,7 @@ from importlib import import_module
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.test import Client, TestCase
 
 
 def ensure_reference_data() -> None:
@@ -30,8 +31,18 @@ def editor(db) -> User:
     return user
 
 
+class CommittingClient(Client):
+    """A test client whose requests run what waits for their transactions to commit (the search index
+    drain), as they do on a server: the test's own transaction never commits."""
+
+    def request(self, **request):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return super().request(**request)
+
+
 @pytest.fixture
-def editor_client(client, editor):
+def editor_client(editor):
+    client = CommittingClient()
     client.force_login(editor)
     return client
 
