@@ -1,0 +1,127 @@
+"""Run in child processes by the concurrency and crash tests:
+
+    python -m tests.search.worker edit WORKER ROUNDS SEED   edits as editors do, prints what it did (JSON)
+    python -m tests.search.worker state [WORKERS ROUNDS]    prints the database and index side (JSON)
+    python -m tests.search.worker pages                     prints each page's stored and parsed articles
+
+Each child gets its settings from the environment the test builds (``processes.child_env``): the real
+settings module and a temporary KFQ_DATA_DIR holding a SQLite file database and a Whoosh index.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import time
+
+DIGITS = "零一二三四五六七八九"
+
+
+def token(worker: int, step: int) -> str:
+    """A title no other edit uses, in Chinese characters so search matches it as printed."""
+    return "并发稿件" + "".join(DIGITS[int(d)] for d in f"{worker}{step:03d}")
+
+
+def with_retries(action):
+    """SQLite lets one process write at a time; a transaction that finds it busy is tried again."""
+    from django.db import OperationalError
+
+    for attempt in range(100):
+        try:
+            return action()
+        except OperationalError as error:
+            if "locked" not in str(error) or attempt == 99:
+                raise
+            time.sleep(0.02 * (1 + attempt % 10))
+    return None
+
+
+def edit(worker: int, rounds: int, seed: int) -> dict:
+    """Title edits, hide/show and deletes on articles chosen at random (other workers choose from the same
+    articles), each in its own transaction as an admin save is."""
+    from django.db import transaction
+
+    from articles.models import Article
+
+    rng = random.Random(seed * 1000 + worker)
+    pks = sorted(Article.objects.values_list("pk", flat=True))
+    started = time.time()
+    done = []
+    for step in range(rounds):
+        pk = rng.choice(pks)
+        action = rng.choices(["title", "hide", "show", "delete"], weights=[5, 2, 2, 1])[0]
+
+        def apply(pk=pk, action=action, step=step):
+            with transaction.atomic():
+                article = Article.objects.filter(pk=pk).first()
+                if article is None:
+                    return "gone"
+                if action == "title":
+                    article.title = token(worker, step)
+                elif action in ("hide", "show"):
+                    article.is_published = action == "show"
+                else:
+                    article.delete()
+                    return "deleted"
+                article.save()
+                return "saved"
+
+        done.append([pk, action, with_retries(apply)])
+    return {"started": started, "ended": time.time(), "done": done}
+
+
+def state(workers: int = 0, rounds: int = 0) -> dict:
+    """The visible articles and their titles, the index's article ids, the backlog, and what searching
+    for each title the edit workers may have written finds."""
+    from articles.models import Article, IndexBacklog
+    from articles.search.consistency import index_entries
+    from articles.search.searcher import get_searcher
+    from articles.search.service import search
+
+    visible = dict(Article.objects.visible().values_list("pk", "title"))
+    entries, strays = index_entries(get_searcher().reader())
+    titles = [token(worker, step) for worker in range(workers) for step in range(rounds)]
+    found = {title: [hit.article.pk for hit in search(f'"{title}"', per_page=50).hits] for title in titles}
+    return {
+        "visible": visible,
+        "indexed": {str(pk): len(docs) for pk, docs in entries.items()},
+        "strays": len(strays),
+        "backlog": IndexBacklog.objects.count(),
+        "found": found,
+    }
+
+
+def pages() -> list[list]:
+    """Each stored page: its file, its articles, and how many articles its stored text parses into."""
+    from articles.gazetteer_db import gazetteer_from_db
+    from articles.models import Page
+    from articles.parsing import parse_page
+    from articles.services.ingest import parser_input
+
+    gazetteer = gazetteer_from_db()
+    return [
+        [page.source_file, page.articles.count(), len(parse_page(parser_input(page.raw_text), gazetteer).articles)]
+        for page in Page.objects.order_by("pk")
+    ]
+
+
+def main(argv: list[str]) -> int:
+    import django
+
+    django.setup()
+    command, *args = argv
+    if command == "edit":
+        result = edit(*map(int, args))
+    elif command == "state":
+        result = state(*map(int, args))
+    elif command == "pages":
+        result = pages()
+    else:
+        raise SystemExit(f"unknown command {command}")
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,101 @@
+"""A process killed (SIGKILL) in the middle of an ingest or of an index write leaves the database whole
+and the index repairable: ``check_index`` sees the drift, ``check_index --repair`` ends it.
+
+Real processes (``manage.py ingest``) on a SQLite file database and a Whoosh index in a temporary folder.
+"""
+
+import fcntl
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from bench.make_corpus import make_corpus
+from tests.search.processes import assert_index_equals_database, manage, run, start, worker
+
+WAIT = 300  # seconds to wait for a sign of progress (slow, loaded machines)
+
+
+@pytest.fixture
+def folders(tmp_path) -> tuple[Path, Path]:
+    corpus, data = tmp_path / "corpus", tmp_path / "data"
+    make_corpus(corpus, articles=150, seed=4)
+    manage(data, "migrate", "--noinput")
+    return corpus, data
+
+
+def assert_no_half_pages(data: Path) -> int:
+    """Every stored page holds all the articles its text parses into; returns the number of pages."""
+    pages = worker(data, "pages")
+    for source_file, stored, parsed in pages:
+        assert stored == parsed, source_file
+    return len(pages)
+
+
+def writer_busy(index: Path) -> bool:
+    """Whether some process holds the Whoosh writer lock (taken and released at once when free)."""
+    lock = index / "MAIN_WRITELOCK"
+    if not lock.exists():
+        return False
+    fd = os.open(lock, os.O_WRONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
+def kill(process) -> None:
+    assert process.poll() is None, "the process finished before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+
+
+def repair_and_compare(data: Path) -> None:
+    check = run(data, "check_index")
+    assert check.returncode == 1, check.stdout + check.stderr  # drift is seen and reported
+    assert "missing" in check.stdout
+    manage(data, "check_index", "--repair")
+    assert_index_equals_database(data)
+
+
+def test_killed_during_an_ingest_run(folders):
+    corpus, data = folders
+    process = start(data, "ingest", corpus)
+    created = 0
+    deadline = time.monotonic() + WAIT
+    while created < 8 and time.monotonic() < deadline:  # pages are being stored, one transaction each
+        created += process.stdout.readline().startswith("created")
+    kill(process)
+
+    stored = assert_no_half_pages(data)
+    assert created <= stored < len(list(corpus.glob("*.txt")))
+    repair_and_compare(data)
+
+    # Running the ingest again stores the rest; the index follows.
+    manage(data, "ingest", corpus)
+    assert assert_no_half_pages(data) == len(list(corpus.glob("*.txt")))
+    assert_index_equals_database(data)
+
+
+def test_killed_while_writing_the_index(folders):
+    corpus, data = folders
+    process = start(data, "ingest", corpus)
+    index = data / "whoosh_index"
+    deadline = time.monotonic() + WAIT
+    while not writer_busy(index):  # the run writes the index once its pages are stored
+        assert process.poll() is None and time.monotonic() < deadline, process.stderr.read()[-3000:]
+        time.sleep(0.01)
+    time.sleep(0.5)  # well inside: preparing and adding 150 documents takes seconds
+    assert writer_busy(index)
+    kill(process)
+
+    assert assert_no_half_pages(data) == len(list(corpus.glob("*.txt")))
+    repair_and_compare(data)
