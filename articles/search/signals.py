@@ -110,8 +110,10 @@ class ArchiveSignalProcessor(BaseSignalProcessor):
         """After a request that wrote the index (an editor's save), merge small segments if Whoosh's
         policy says so: the response is sent by now (``request_finished``), so the editor does not wait."""
         if take_drained():
+            backend = _backend_and_index()[0]
             try:
-                _backend_and_index()[0].tidy()
+                if hasattr(backend, "tidy"):  # Whoosh (Elasticsearch merges by itself)
+                    backend.tidy()
             except Exception:  # the index is as good unmerged; the next write merges if it must
                 log.exception("merging the search index's small segments failed")
 
@@ -130,7 +132,10 @@ def index_matches_database(app_configs=None, **kwargs):
     from django.db import DatabaseError
 
     from .consistency import quick_check
+    from .engine_neutral import uses_whoosh
 
+    if not uses_whoosh():  # the comparison reads a Whoosh index
+        return []
     try:
         problems = quick_check()
     except (DatabaseError, OSError):  # no tables yet (before migrate), or no index folder

@@ -11,6 +11,10 @@ change anywhere takes up to ``DRAIN_EXTRA`` of them along with its own, an inges
 
 Why nothing is lost: a drain deletes only rows it read, and it reads the articles after the rows, so
 a change committed while a drain runs keeps its own row (committed after the drain read the others).
+
+Engines other than Whoosh (Elasticsearch, see elasticsearch.py) drain the same backlog through the
+backend's ``apply`` (one bulk request) inside a transaction that locks the rows it took
+(``select_for_update``: on PostgreSQL a second drain of the same article waits, so writes land in order).
 """
 
 from __future__ import annotations
@@ -112,12 +116,14 @@ def _deletion_searcher(writer):
         yield fresh
 
 
-def _take_rows(own: set[int] | None, limit: int | None, skip: set[int]) -> list[tuple[int, int]]:
+def _take_rows(own: set[int] | None, limit: int | None, skip: set[int], lock=False) -> list[tuple[int, int]]:
     """Backlog rows (pk, article_id): all of ``own``'s, then the oldest others up to ``limit`` rows."""
     from ..models import IndexBacklog
 
     rows = {}
     queue = IndexBacklog.objects.exclude(article_id__in=skip) if skip else IndexBacklog.objects.all()
+    if lock:
+        queue = queue.select_for_update()
     for chunk in _chunks(sorted(own or ())):
         rows.update(queue.filter(article_id__in=chunk).values_list("pk", "article_id"))
     others = queue.order_by("pk").values_list("pk", "article_id")
@@ -131,6 +137,8 @@ def _drain_once(own: set[int] | None, limit: int | None, skip: set[int], timeout
     from .backend import WRITE_LOCK_TIMEOUT
 
     backend, index = _backend_and_index()
+    if not hasattr(backend, "writer"):
+        return _drain_once_in_bulk(backend, index, own, limit, skip)
     writer = backend.writer(WRITE_LOCK_TIMEOUT if timeout is None else timeout)  # LockError when busy
     try:
         # Rows are read while holding the lock, so two drains never take the same rows.
@@ -149,6 +157,23 @@ def _drain_once(own: set[int] | None, limit: int | None, skip: set[int], timeout
     for chunk in _chunks(done):
         IndexBacklog.objects.filter(pk__in=chunk).delete()
     return result, len(rows)
+
+
+def _drain_once_in_bulk(backend, index, own, limit, skip) -> tuple:
+    """Another engine: the rows taken are locked until the bulk request is done and they are deleted."""
+    from ..models import IndexBacklog
+
+    with transaction.atomic():
+        rows = _take_rows(own, limit, skip, lock=True)
+        if not rows:
+            return SyncResult(0, 0), 0
+        ids = sorted({article_id for _, article_id in rows})
+        visible = [article for chunk in _chunks(ids) for article in index.index_queryset().filter(pk__in=chunk)]
+        gone = sorted(set(ids) - {article.pk for article in visible})
+        backend.apply(index, visible, [identifier(pk) for pk in gone])
+        for chunk in _chunks([pk for pk, _ in rows]):
+            IndexBacklog.objects.filter(pk__in=chunk).delete()
+    return SyncResult(len(visible), len(gone)), len(rows)
 
 
 def drain(article_ids: Iterable[int] | None = None, *, extra: int = DRAIN_EXTRA, timeout=None) -> SyncResult:
@@ -248,18 +273,15 @@ def sync_on_commit(article_ids: Iterable[int], using: str | None = None) -> None
 
 
 def sync_articles(article_ids: Iterable[int]) -> SyncResult:
-    """(Re)index the visible articles among ``article_ids``; remove the others from the index.
+    """(Re)index the visible articles among ``article_ids`` now; remove the others from the index.
 
-    Outside a transaction it is synchronous: when it returns, searches see the change (``LockError``
-    if another writer keeps the index busy; the articles stay queued). Inside one, the articles are
-    queued and indexed when it commits, and the result counts nothing yet. Safe with ids that no
-    longer exist or are hidden: they are removed.
+    Synchronous: when it returns, searches see the change (``LockError`` if another writer keeps the
+    index busy past the timeout; the articles stay queued). Inside a transaction it indexes what that
+    transaction sees; ``sync_on_commit`` waits for the commit instead. Safe with ids that no longer
+    exist or are hidden: they are removed.
     """
     ids = {int(pk) for pk in article_ids}
     if not ids:
-        return SyncResult(0, 0)
-    if transaction.get_connection().in_atomic_block:
-        sync_on_commit(ids)
         return SyncResult(0, 0)
     _insert(sorted(ids), DEFAULT_DB_ALIAS)
     return drain(ids)

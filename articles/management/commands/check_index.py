@@ -29,6 +29,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, repair: bool, timeout: float | None, **options):
+        from articles.search.engine_neutral import uses_whoosh
+
+        if not uses_whoosh():
+            raise CommandError(
+                "check_index 只核对 Whoosh 索引 / check_index compares a Whoosh index; with Elasticsearch, "
+                "rebuild_index --noinput rebuilds it"
+            )
         if repair:
             return self.repair(timeout)
         drift = find_drift()
