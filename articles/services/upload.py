@@ -18,7 +18,6 @@ from pathlib import PurePosixPath
 from django.conf import settings
 
 from .decoding import decode_page
-from .editing import sync_search_index
 from .errors import FileTooLargeError, IngestError
 from .ingest import CREATED, IngestResult, ingest_page
 
@@ -244,21 +243,20 @@ def ingest_files(
 
     The masthead printed on a page wins over both (``ingest_page`` reconciles and warns).
     """
-    report = UploadReport()
-    for file in files:
-        result = ingest_page(
-            file.data,
-            PurePosixPath(file.name).name,
-            issue_year=issue_year or file.year,
-            issue_number=issue_number or file.number,
-            issue_date=issue_date,
-            page_label=page_label or file.label,
-            publish=False,
-        )
-        report.outcomes.append(UploadOutcome(file.name, result.status, result))
-    created_pages = [outcome.result.page.pk for outcome in report.created]
-    if created_pages:
-        from ..models import Article
+    from ..search.sync import deferred_indexing  # imported late: the search package loads haystack and jieba
 
-        sync_search_index(Article.objects.filter(page__in=created_pages).values_list("pk", flat=True))
+    report = UploadReport()
+    # Each page queues its articles for the index with its commit; the index takes them in one write.
+    with deferred_indexing():
+        for file in files:
+            result = ingest_page(
+                file.data,
+                PurePosixPath(file.name).name,
+                issue_year=issue_year or file.year,
+                issue_number=issue_number or file.number,
+                issue_date=issue_date,
+                page_label=page_label or file.label,
+                publish=False,
+            )
+            report.outcomes.append(UploadOutcome(file.name, result.status, result))
     return report

@@ -35,3 +35,14 @@ def seeded(django_db_setup, django_db_blocker):
         yield
         empty_archive()
         clear_index()
+
+
+@pytest.fixture
+def two_pages():
+    """Two seed pages ingested and indexed, committed (for tests with ``transaction=True``); the index
+    emptied afterwards."""
+    clear_index()
+    pages = [SEEDS / "001_9fb076c45fe2398f.txt", SEEDS / "002_e4964b2fd594f1a5.txt"]
+    call_command("ingest", *map(str, pages), stdout=StringIO())
+    yield
+    clear_index()
