@@ -24,6 +24,7 @@ import hashlib
 import json
 import os
 
+from django.core.exceptions import ImproperlyConfigured
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.constants import ID
 from haystack.exceptions import SkipDocument
@@ -35,7 +36,19 @@ from whoosh.util import fib
 
 __all__ = ["HASH_FIELD", "WRITE_LOCK_TIMEOUT", "ArchiveWhooshBackend", "ArchiveWhooshEngine", "LockError"]
 
-WRITE_LOCK_TIMEOUT = float(os.environ.get("KFQ_INDEX_LOCK_TIMEOUT", 30))  # seconds to wait for another writer
+
+def _lock_timeout(raw: str | None) -> float:
+    """KFQ_INDEX_LOCK_TIMEOUT: seconds a write waits for another process's writer (default 30)."""
+    try:
+        value = float(raw) if raw and raw.strip() else 30.0
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
+        raise ImproperlyConfigured(f"KFQ_INDEX_LOCK_TIMEOUT must be a number of seconds ≥ 0, got {raw!r}")
+    return value
+
+
+WRITE_LOCK_TIMEOUT = _lock_timeout(os.environ.get("KFQ_INDEX_LOCK_TIMEOUT"))  # seconds to wait for another writer
 LOCK_POLL = 0.02  # seconds between attempts to take the lock
 HASH_FIELD = "kfq_hash"
 SMALL_WRITE = 200  # documents; a write this small commits without merging ...

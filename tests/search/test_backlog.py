@@ -105,3 +105,30 @@ def test_saves_add_small_segments_merged_after_the_next_response(client):
     assert segments() <= before + 2
     assert ids("第六次修改") == [article.pk]
     assert indexed_ids() == visible_ids()
+
+
+@pytest.mark.usefixtures("two_pages")
+def test_system_check_warns_about_rows_waiting_over_a_minute():
+    import datetime
+
+    from django.utils import timezone
+
+    from articles.search.signals import index_matches_database
+
+    row = IndexBacklog.objects.create(article_id=visible()[0].pk)
+    assert index_matches_database() == []  # a write in progress, not drift
+    IndexBacklog.objects.filter(pk=row.pk).update(enqueued_at=timezone.now() - datetime.timedelta(minutes=2))
+    [warning] = index_matches_database()
+    assert warning.id == "search.W001" and "1 index backlog rows have waited over a minute" in warning.msg
+    assert check_index("--repair")[0]
+    assert index_matches_database() == []
+
+
+def test_lock_timeout_setting_is_checked():
+    from django.core.exceptions import ImproperlyConfigured
+
+    assert backend_module._lock_timeout(None) == 30.0
+    assert backend_module._lock_timeout(" 2.5 ") == 2.5
+    for bad in ("soon", "-1", "inf", "nan"):
+        with pytest.raises(ImproperlyConfigured, match="KFQ_INDEX_LOCK_TIMEOUT"):
+            backend_module._lock_timeout(bad)
