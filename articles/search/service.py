@@ -9,26 +9,30 @@ Matching is by exact substring on character bigrams, so every result contains wh
   occurs (a name or rare term of two characters or more): 亚宝药业 also finds 亚宝, but not 药业 alone.
   Results that contain the whole word rank first, and each result says which form it contains.
 
-Each word's and phrase's matching documents are a bit set computed once per index generation
-(phrase queries on bigrams are the costly part); words, OR, exclusions and facet filters combine
-as set operations. Whoosh then orders the matches by jieba word scores (BM25F, the title weighing
-four times the body, plus a boost for whole forms in the title) or by date, and counts the facets
-over all of them.
+Finding, ordering and counting are array operations over the index's documents (articles.search.arrays):
+a word's documents are those holding all its bigrams, the rarest first; where jieba indexed the word
+whole it is surely there, elsewhere the bigrams' positions are checked, so a phrase costs only its
+few uncertain candidates. Words, OR, exclusions and facet filters combine as boolean arrays; the
+matches are ordered by BM25F over the jieba words (Whoosh's formula: the title weighs four times the
+body, plus a boost for whole forms in the title) or by date, and every facet is counted over all of
+them in one pass. Document sets, the unfiltered facet counts and recent answers are kept per index
+generation.
 """
 
 from __future__ import annotations
 
-import functools
 import math
-import operator
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.utils.html import escape
 from whoosh import sorting
-from whoosh.idsets import BitSet
 from whoosh.query import (
+    And,
+    AndMaybe,
+    AndNot,
     ConstantScoreQuery,
     Every,
     NullQuery,
@@ -41,11 +45,12 @@ from whoosh.query import (
 from whoosh.searching import Searcher
 
 from . import analysis
+from .arrays import IndexArrays, forget_postings, index_arrays
 from .fields import full_text, title_text
 from .query import ParsedQuery
 from .query import Term as QueryTerm
 from .query import parse as parse_query
-from .searcher import get_searcher, stamp_of, zone_names
+from .searcher import get_searcher, zone_names
 
 PER_PAGE = 20
 FIELDS = {"all": "全文", "title": "标题", "author": "作者"}
@@ -60,15 +65,28 @@ FACETS = {
     "author": ("authors", "作者", True),
 }
 GRAM_FIELDS = {"all": "fulltext_grams", "title": "title_grams", "author": "author_grams"}
+# jieba word fields whose text is part of the bigram field's: a form indexed there as a word is surely in it.
+WORD_FIELDS = {"all": ("text",), "title": ("title", "headings"), "author": ()}
+SCORED_FIELDS = ("title", "headings", "text")  # BM25F over jieba words; field boosts in the schema
 EXACT_BOOST = 8.0
 SNIPPET_BEFORE = 30
 SNIPPET_LENGTH = 120
-CACHE_SIZE = 64  # recent answers (ids, facets) kept per process; keyed by index generation
-DOCSET_CACHE_SIZE = 512  # document sets (bit sets) of recent words, phrases and filter values, likewise
+CACHE_SIZE = 64  # recent answers (ordered documents, facets) kept per process; keyed by index generation
+ORDER_KEPT = 2000  # ordered document numbers kept per answer (100 pages); later pages are computed again
+DOCSET_CACHE_SIZE = 512  # document sets (packed bits) of recent words, phrases and filter values, likewise
 
 _cache: OrderedDict = OrderedDict()
 _docsets: OrderedDict = OrderedDict()
 _cache_lock = threading.Lock()
+
+
+def forget_answers() -> None:
+    """Drop the answers and word/phrase document sets kept for recent queries (the benchmark times
+    queries as if asked for the first time in an index generation)."""
+    with _cache_lock:
+        _cache.clear()
+        _docsets.clear()
+    forget_postings()
 
 
 class SearchInputError(ValueError):
@@ -156,35 +174,65 @@ def _author_exact(searcher: Searcher, name: str) -> bool:
     return searcher.doc_frequency("authors", name) > 0
 
 
-def _docs(searcher: Searcher, query: Query) -> BitSet:
-    """Document numbers matching ``query``, kept per index generation (phrases are the costly part).
-
-    A bit set costs 2.5 KB per 20,000 documents, whatever the number of matches.
-    """
-    key = (stamp_of(searcher), repr(query))
+# --- matching: document sets as boolean arrays over the searcher's document numbers ------------
+def _cached(view: IndexArrays, key: tuple, compute) -> np.ndarray:
+    """A document set kept per index generation (packed: 2.5 KB per 20,000 documents)."""
+    key = (view.stamp, *key)
     with _cache_lock:
-        cached = _docsets.get(key)
-        if cached is not None:
+        packed = _docsets.get(key)
+        if packed is not None:
             _docsets.move_to_end(key)
-            return cached
-    docs = BitSet(searcher.docs_for_query(query), size=searcher.doc_count_all())
+    if packed is not None:
+        return np.unpackbits(packed, count=view.size).view(bool)
+    mask = compute()
     with _cache_lock:
-        _docsets[key] = docs
+        _docsets[key] = np.packbits(mask)
         while len(_docsets) > DOCSET_CACHE_SIZE:
             _docsets.popitem(last=False)
-    return docs
+    return mask
 
 
-def _union(searcher: Searcher, sets) -> BitSet:
-    return functools.reduce(operator.or_, sets, BitSet(size=searcher.doc_count_all()))
+def substring_docs(view: IndexArrays, field_name: str, form: str) -> np.ndarray:
+    """Documents whose ``field_name`` text contains ``form`` (case-insensitively).
 
-
-def term_docs(searcher: Searcher, plan: TermPlan, field_name: str, *, strict: bool = False) -> BitSet:
-    if field_name == "author" and not plan.term.phrase and _author_exact(searcher, plan.term.text):
-        return _docs(searcher, Term("authors", plan.term.text))
+    Candidates hold every bigram of the form (the rarest first); those where jieba indexed the form
+    as a word surely contain it; the rest are checked for the bigrams at consecutive positions.
+    """
+    text = normalise(form)
     gram_field = GRAM_FIELDS[field_name]
+
+    def compute() -> np.ndarray:
+        if not text:
+            return np.zeros(view.size, dtype=bool)
+        if len(text) == 1:
+            return view.prefix_mask(gram_field, text)
+        grams = analysis.bigrams(text)
+        rarest_first = sorted(set(grams), key=lambda gram: view.doc_frequency(gram_field, gram))
+        candidates = view.term_mask(gram_field, rarest_first[0])
+        for gram in rarest_first[1:]:
+            if not candidates.any():
+                return candidates
+            candidates &= view.term_mask(gram_field, gram)
+        if len(grams) == 1 or not candidates.any():
+            return candidates
+        sure = np.zeros(view.size, dtype=bool)
+        for word_field in WORD_FIELDS[field_name]:
+            sure |= view.term_mask(word_field, text)
+        sure &= candidates
+        unsure = np.flatnonzero(candidates & ~sure)
+        return sure | view.phrase_mask(gram_field, grams, unsure)
+
+    return _cached(view, ("substring", field_name, text), compute)
+
+
+def term_docs(view: IndexArrays, plan: TermPlan, field_name: str, *, strict: bool = False) -> np.ndarray:
+    if field_name == "author" and not plan.term.phrase and _author_exact(view.searcher, plan.term.text):
+        return _cached(view, ("term", "authors", plan.term.text), lambda: view.term_mask("authors", plan.term.text))
     forms = plan.exact if strict else plan.forms
-    return _union(searcher, (_docs(searcher, substring_query(gram_field, form)) for form in forms))
+    docs = np.zeros(view.size, dtype=bool)
+    for form in forms:
+        docs |= substring_docs(view, field_name, form)
+    return docs
 
 
 def plan_query(parsed: ParsedQuery, field_name: str) -> tuple[list[list[TermPlan]], list[TermPlan]]:
@@ -195,64 +243,90 @@ def plan_query(parsed: ParsedQuery, field_name: str) -> tuple[list[list[TermPlan
 
 
 def matching_docs(
-    searcher: Searcher,
+    view: IndexArrays,
     groups: list[list[TermPlan]],
     excluded: list[TermPlan],
     field_name: str,
     filters: dict[str, list[str]],
     *,
     strict: bool = False,
-) -> BitSet | None:
-    """The documents that match every group and filter and no exclusion; None means all of them.
+) -> np.ndarray:
+    """The live documents that match every group and filter and no exclusion.
 
     Exclusions remove only whole forms (-长子经开区 removes every name of that zone, not its parts).
     """
-    docs: BitSet | None = None
+    docs = view.live.copy()
     for group in groups:
-        group_docs = _union(searcher, (term_docs(searcher, plan, field_name, strict=strict) for plan in group))
-        docs = group_docs if docs is None else docs & group_docs
+        group_docs = np.zeros(view.size, dtype=bool)
+        for plan in group:
+            group_docs |= term_docs(view, plan, field_name, strict=strict)
+        docs &= group_docs
     for name, values in filters.items():
+        fieldname = FACETS[name][0]
         for value in values:
-            value_docs = _docs(searcher, Term(FACETS[name][0], value))
-            docs = value_docs if docs is None else docs & value_docs
-    if excluded:
-        unwanted = _union(searcher, (term_docs(searcher, plan, field_name, strict=True) for plan in excluded))
-        everything = BitSet(searcher.reader().all_doc_ids(), size=searcher.doc_count_all())
-        docs = (docs if docs is not None else everything) - unwanted
+            docs &= _cached(view, ("term", fieldname, value), lambda f=fieldname, v=value: view.term_mask(f, v))
+    for plan in excluded:
+        docs &= ~term_docs(view, plan, field_name, strict=True)
     return docs
 
 
 def count_matches(parsed: ParsedQuery, field_name: str, filters: dict[str, list[str]], *, strict=False) -> int:
-    searcher = get_searcher()
+    view = index_arrays(get_searcher())
     groups, excluded = plan_query(parsed, field_name)
-    docs = matching_docs(searcher, groups, excluded, field_name, filters, strict=strict)
-    return searcher.doc_count() if docs is None else len(docs)
+    return int(matching_docs(view, groups, excluded, field_name, filters, strict=strict).sum())
+
+
+def _scoring_words(plans: list[TermPlan]) -> list[str]:
+    """The jieba words whose BM25F scores order the matches (the title weighs most, then kicker/subtitle)."""
+    return list(dict.fromkeys(analysis.search_words(" ".join(form for plan in plans for form in plan.forms))))
 
 
 def _scoring_query(plans: list[TermPlan]) -> Query:
-    """Jieba word clauses that order the matches (BM25F: the title weighs most, then kicker/subtitle)."""
-    words = dict.fromkeys(analysis.search_words(" ".join(form for plan in plans for form in plan.forms)))
-    clauses: list[Query] = [Term(fieldname, word) for word in words for fieldname in ("title", "headings", "text")]
+    clauses: list[Query] = [Term(name, word) for word in _scoring_words(plans) for name in SCORED_FIELDS]
     return Or(clauses) if clauses else NullQuery
 
 
-def _exact_boosts(searcher: Searcher, plans: list[TermPlan], field_name: str) -> list[BitSet]:
+def _exact_boosts(view: IndexArrays, plans: list[TermPlan], field_name: str) -> list[np.ndarray]:
     """Document sets that earn EXACT_BOOST each: a whole form in the title; a whole form anywhere
     when the word was also matched by its parts (so whole-word articles rank first)."""
     boosts = []
     for plan in plans:
         for form in plan.exact:
-            boosts.append(_docs(searcher, substring_query("title_grams", form)))
+            boosts.append(substring_docs(view, "title", form))
             if plan.parts and field_name == "all":
-                boosts.append(_docs(searcher, substring_query("fulltext_grams", form)))
+                boosts.append(substring_docs(view, "all", form))
     return boosts
 
 
-def _facet_groups() -> dict:
-    return {
-        name: sorting.FieldFacet(fieldname, allow_overlap=multi, maptype=sorting.Count)
-        for name, (fieldname, _, multi) in FACETS.items()
-    }
+def plain_whoosh_query(
+    searcher: Searcher, q: str, *, field: str = "all", filters: dict | None = None, sort: str = "relevance"
+) -> tuple[Query, Query | None, object]:
+    """The same match as ``search()`` written as one plain Whoosh query, for Whoosh alone to evaluate:
+    (query, filter query or None, sortedby or None). Each typed word is an Or of substring phrases on
+    the bigram field (its forms), groups are And-ed, exclusions AndNot-ed, facet values a filter; by
+    relevance the jieba word clauses score the matches. No caches: the benchmark's raw-Whoosh baseline
+    and the tests' oracle for the set algebra of ``search()``.
+    """
+    parsed = parse_query(q)
+    groups, excluded = plan_query(parsed, field)
+
+    def plan_clause(plan: TermPlan, strict: bool = False) -> Query:
+        if field == "author" and not plan.term.phrase and _author_exact(searcher, plan.term.text):
+            return Term("authors", plan.term.text)
+        forms = plan.exact if strict else plan.forms
+        return Or([substring_query(GRAM_FIELDS[field], form) for form in forms])
+
+    clauses = [Or([plan_clause(plan) for plan in group]) for group in groups]
+    match: Query = And(clauses) if clauses else Every()
+    if excluded:
+        match = AndNot(match, Or([plan_clause(plan, strict=True) for plan in excluded]))
+    values = [Term(FACETS[name][0], value) for name, vals in (filters or {}).items() for value in vals if value]
+    filter_query = And(values) if values else None
+    if sort == "date" or not groups:
+        sortedby = sorting.MultiFacet([sorting.FieldFacet("sort_date", reverse=True), sorting.FieldFacet("sort_seq")])
+        return match, filter_query, sortedby
+    plans = [plan for group in groups for plan in group]
+    return AndMaybe(ConstantScoreQuery(match, 0.0), _scoring_query(plans)), filter_query, None
 
 
 def _sorted_facet(counts: dict) -> list[tuple[str, int]]:
@@ -290,11 +364,12 @@ def search(
     groups, excluded = plan_query(parsed, field)
     plans = [plan for group in groups for plan in group]
     by_date = sort == "date" or not parsed.groups
-    searcher, (ordered, facets, exact_count) = _run(groups, excluded, field, filters, by_date)
-    count = len(ordered)
+    searcher, (ordered, count, facets, exact_count) = _run(groups, excluded, field, filters, by_date)
     pages = max(1, math.ceil(count / per_page))
     start = (page - 1) * per_page
-    ids = [int(searcher.stored_fields(docnum)["django_id"]) for docnum in ordered[start : start + per_page]]
+    if start + per_page > len(ordered) and len(ordered) < count:  # past the kept order: all of it
+        searcher, (ordered, count, facets, exact_count) = _run(groups, excluded, field, filters, by_date, keep=None)
+    ids = [int(searcher.stored_fields(int(docnum))["django_id"]) for docnum in ordered[start : start + per_page]]
     hits = load_hits(ids, plans, field)
     result = SearchResult(
         query=q or "",
@@ -338,51 +413,52 @@ def related_filters(parsed: ParsedQuery, filters: dict[str, list[str]]) -> list[
     return related
 
 
-def _run(groups, excluded, field_name, filters, by_date) -> tuple[Searcher, tuple[list[int], dict, int | None]]:
-    """All matching document numbers in order, the facets and the whole-word count.
+def _run(
+    groups, excluded, field_name, filters, by_date, keep: int | None = ORDER_KEPT
+) -> tuple[Searcher, tuple[np.ndarray, int, dict, int | None]]:
+    """The matching document numbers in order (the first ``keep``; None: all), their count, the facets
+    and the whole-word count.
 
-    Matching is set algebra on cached document sets; Whoosh then only orders the matches (by the
-    jieba word scores, or by date) and counts the facets. The last few answers are kept per index
-    generation (document numbers are only valid within one), so paging and going back cost nothing.
+    Matching is set algebra on document sets; ordering by date is one gather from the index's date
+    order, by relevance a BM25F sum over the scoring words' postings; facets are counted from each
+    document's values. The last few answers are kept per index generation (document numbers are
+    only valid within one), so paging and going back cost nothing.
     """
     searcher = get_searcher()
+    view = index_arrays(searcher)
     frozen_filters = tuple(sorted((name, tuple(values)) for name, values in filters.items()))
-    key = (stamp_of(searcher), repr(groups), repr(excluded), field_name, by_date, frozen_filters)
+    key = (view.stamp, repr(groups), repr(excluded), field_name, by_date, frozen_filters, keep)
     with _cache_lock:
         cached = _cache.get(key)
         if cached is not None:
             _cache.move_to_end(key)
             return searcher, cached
-    allowed = matching_docs(searcher, groups, excluded, field_name, filters)
-    if allowed is not None and not allowed:
-        answer = ([], {name: [] for name in FACETS}, None)  # nothing found, nothing to count
+    allowed = matching_docs(view, groups, excluded, field_name, filters)
+    count = int(allowed.sum())
+    plans = [plan for group in groups for plan in group]
+    if not count:
+        answer = (np.zeros(0, dtype=np.int32), 0, {name: [] for name in FACETS}, None)  # nothing to count
     else:
-        plans = [plan for group in groups for plan in group]
         if by_date or not plans:
-            query: Query = Every()
-            sortedby = sorting.MultiFacet(
-                [sorting.FieldFacet("sort_date", reverse=True), sorting.FieldFacet("sort_seq")]
-            )
+            order = view.order(("sort_date", True), ("sort_seq", False))
+            ordered = order[allowed[order]]
         else:
-            query = Or([_scoring_query(plans), ConstantScoreQuery(Every(), 0.0)])
-            sortedby = None
-        results = searcher.search(query, filter=allowed, limit=None, sortedby=sortedby, groupedby=_facet_groups())
-        if sortedby is None:
-            boosts = _exact_boosts(searcher, plans, field_name)
-            scored = [
-                (score + EXACT_BOOST * sum(docnum in boost for boost in boosts), docnum)
-                for score, docnum in results.top_n
-            ]
-            scored.sort(key=lambda item: (-item[0], item[1]))
-            ordered = [docnum for _, docnum in scored]
-        else:
-            ordered = [docnum for _, docnum in results.top_n]  # Whoosh document numbers, in order
-        facets = {name: _sorted_facet(results.groups(name)) for name in FACETS}
+            scores = np.zeros(view.size, dtype=np.float64)
+            for word in _scoring_words(plans):
+                for fieldname in SCORED_FIELDS:
+                    view.bm25(scores, fieldname, word)
+            for boost in _exact_boosts(view, plans, field_name):
+                scores[boost] += EXACT_BOOST
+            matched = np.flatnonzero(allowed)
+            ordered = matched[np.argsort(-scores[matched], kind="stable")]  # ties: index order
+        if groups or excluded or filters:
+            facets = _facets(view, allowed)
+        else:  # the whole archive: counted once per generation
+            facets = view._once(("facets",), lambda: _facets(view, allowed))
         exact_count = None
         if any(plan.parts for plan in plans):
-            exact_docs = matching_docs(searcher, groups, excluded, field_name, filters, strict=True)
-            exact_count = len(exact_docs) if exact_docs is not None else len(ordered)
-        answer = (ordered, facets, exact_count)
+            exact_count = int(matching_docs(view, groups, excluded, field_name, filters, strict=True).sum())
+        answer = (ordered[:keep].astype(np.int32), count, facets, exact_count)
     with _cache_lock:
         _cache[key] = answer
         while len(_cache) > CACHE_SIZE:
@@ -390,11 +466,26 @@ def _run(groups, excluded, field_name, filters, by_date) -> tuple[Searcher, tupl
     return searcher, answer
 
 
+def _facets(view: IndexArrays, docs: np.ndarray) -> dict[str, list[tuple[str, int]]]:
+    return {
+        name: _sorted_facet(view.counts(fieldname, docs, multi=multi)) for name, (fieldname, _, multi) in FACETS.items()
+    }
+
+
 # --- results ---------------------------------------------------------------------------------
 def load_hits(ids: list[int], plans: list[TermPlan], field_name: str) -> list[Hit]:
-    from ..models import Article
+    from django.db.models import Prefetch
 
-    articles = {article.pk: article for article in Article.objects.visible().with_related().filter(pk__in=ids)}
+    from ..models import Article, ArticleAuthor
+
+    # What a hit shows (title, zone, city, issue, authors, captions in the text): three queries.
+    found = (
+        Article.objects.visible()
+        .filter(pk__in=ids)
+        .select_related("page__issue", "zone", "city")
+        .prefetch_related("captions", Prefetch("authorships", ArticleAuthor.objects.select_related("author")))
+    )
+    articles = {article.pk: article for article in found}
     hits = []
     for pk in ids:
         article = articles.get(pk)

@@ -1,0 +1,469 @@
+"""The Whoosh index read as arrays (numpy): which documents hold a term, where, and each document's
+facet values, date order and field lengths.
+
+Whoosh's own query evaluation walks the matching documents one at a time in Python (a phrase on
+character bigrams builds a span object per position), which is most of a search at tens of
+thousands of articles. Here Whoosh still writes and stores everything; postings are read a block at
+a time and matching, facet counting and ordering become array operations over all documents.
+
+What belongs to one segment (its facet codes, sort keys, lengths, recent terms' postings) is kept
+while the segment exists, so after a commit, which adds a small segment, only that one is read.
+Document numbers are the searcher's (segment offset + number in the segment); deleted documents
+are left out through ``IndexArrays.live``.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.columns import FixedBytesColumn
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
+from whoosh.util.numeric import byte_to_length
+
+K1, B = 1.2, 0.75  # BM25F constants, Whoosh's defaults
+POSTINGS_CACHE_BYTES = 32 * 2**20  # recent terms' postings, all segments together
+_BYTE_LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
+_NO_IDS = np.zeros(0, dtype=np.int32)
+_NO_WEIGHTS = np.zeros(0, dtype=np.float32)
+
+_lock = threading.RLock()
+
+
+class Vocabulary:
+    """Values of one field numbered in the order first seen (stable for the life of the process)."""
+
+    def __init__(self):
+        self.values: list[str] = []
+        self.codes: dict[str, int] = {}
+
+    def code(self, value: str) -> int:
+        code = self.codes.get(value)
+        if code is None:
+            with _lock:
+                code = self.codes.get(value)
+                if code is None:
+                    code = len(self.values)
+                    self.values.append(value)
+                    self.codes[value] = code
+        return code
+
+
+_vocabularies: dict[str, Vocabulary] = {}
+
+
+def vocabulary(fieldname: str) -> Vocabulary:
+    with _lock:
+        return _vocabularies.setdefault(fieldname, Vocabulary())
+
+
+# --- one segment -------------------------------------------------------------------------------
+def _leaf(matcher):
+    while isinstance(matcher, FilterMatcher):  # the reader's filter of deleted documents; ``live`` does that
+        matcher = matcher.child
+    return matcher
+
+
+def _postings(reader, fieldname: str, text: str):
+    try:
+        return _leaf(reader.postings(fieldname, text))
+    except TermNotFound:
+        return None
+
+
+def _blocks(matcher) -> Iterable[tuple[tuple, object]]:
+    """(ids, matcher positioned on the block) for each block of a term's postings."""
+    if isinstance(matcher, W3LeafMatcher):
+        while matcher.is_active():
+            matcher._read_ids()
+            yield matcher._ids, matcher
+            matcher._next_block()
+    else:  # a few postings kept inline in the term dictionary
+        ids = []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            matcher.next()
+        if ids:
+            matcher.reset()
+            yield tuple(ids), matcher
+
+
+def read_postings(reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Document numbers (in the segment) and weights (term frequency × field boost) of one term."""
+    matcher = _postings(reader, fieldname, text)
+    if matcher is None:
+        return _NO_IDS, _NO_WEIGHTS
+    ids, weights = [], []
+    for block_ids, block in _blocks(matcher):
+        ids.append(np.asarray(block_ids, dtype=np.int32))
+        if isinstance(block, W3LeafMatcher):
+            block._read_weights()
+            weights.append(np.asarray(block._weights, dtype=np.float32))
+        else:
+            weights.append(np.array([_inline_weight(block, i) for i in range(len(block_ids))], dtype=np.float32))
+    if not ids:
+        return _NO_IDS, _NO_WEIGHTS
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+def _inline_weight(matcher, index: int) -> float:
+    matcher._i = index
+    return float(matcher.weight())
+
+
+def read_positions(reader, fieldname: str, text: str, targets: np.ndarray) -> dict[int, list[int]]:
+    """Positions of one term in each of ``targets`` (sorted document numbers in the segment)."""
+    matcher = _postings(reader, fieldname, text)
+    found: dict[int, list[int]] = {}
+    if matcher is None or not len(targets):
+        return found
+    decode = reader.schema[fieldname].format.decode_positions
+    if not isinstance(matcher, W3LeafMatcher):
+        wanted = set(targets.tolist())
+        while matcher.is_active():
+            if matcher.id() in wanted:
+                found[matcher.id()] = matcher.value_as("positions")
+            matcher.next()
+        return found
+    next_target = 0
+    while matcher.is_active() and next_target < len(targets):
+        if matcher.block_max_id() < targets[next_target]:  # nothing wanted in this block: skip unread
+            matcher._next_block()
+            continue
+        matcher._read_ids()
+        block_ids = np.asarray(matcher._ids, dtype=np.int64)
+        hits = np.flatnonzero(np.isin(block_ids, targets, assume_unique=True))
+        if len(hits):
+            matcher._read_values()
+            values = matcher._values
+            for index in hits.tolist():
+                found[int(block_ids[index])] = decode(values[index])
+        next_target = int(np.searchsorted(targets, block_ids[-1], side="right"))
+        matcher._next_block()
+    return found
+
+
+def _fixed_column(column_reader, dtype: str, count: int, default) -> np.ndarray:
+    """A fixed-width column of a segment as an array (documents past the written end hold the default)."""
+    out = np.full(count, default, dtype=np.dtype(dtype).newbyteorder("="))
+    if isinstance(column_reader, FixedBytesColumn.Reader):
+        written = min(column_reader._count, count)
+        raw = column_reader._dbfile.get(column_reader._basepos, written * column_reader._fixedlen)
+        out[:written] = np.frombuffer(raw, dtype=dtype, count=written)
+    else:  # no column file in this segment: every document has the default
+        for docnum, value in enumerate(column_reader):
+            out[docnum] = value
+    return out
+
+
+class SegmentArrays:
+    """What one segment holds, read on first use and kept while the segment exists."""
+
+    def __init__(self, reader):
+        self.key = segment_key(reader)
+        self.size = reader.doc_count_all()
+        self._lock = threading.Lock()
+        self._codes: dict[str, np.ndarray] = {}
+        self._multi: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._numbers: dict[str, np.ndarray] = {}
+        self._lengths: dict[str, np.ndarray] = {}
+
+    def codes(self, reader, fieldname: str) -> np.ndarray:
+        """Each document's value of a one-value field as a vocabulary code (-1: none)."""
+        with self._lock:
+            if fieldname not in self._codes:
+                codes = np.full(self.size, -1, dtype=np.int32)
+                words = vocabulary(fieldname)
+                for term in reader.lexicon(fieldname):
+                    value = term.decode("utf-8")
+                    ids, _ = read_postings(reader, fieldname, value)
+                    codes[ids] = words.code(value)
+                self._codes[fieldname] = codes
+            return self._codes[fieldname]
+
+    def multi_codes(self, reader, fieldname: str) -> tuple[np.ndarray, np.ndarray]:
+        """A many-value field as pairs: (document numbers, vocabulary codes)."""
+        with self._lock:
+            if fieldname not in self._multi:
+                docs, codes = [], []
+                words = vocabulary(fieldname)
+                for term in reader.lexicon(fieldname):
+                    value = term.decode("utf-8")
+                    ids, _ = read_postings(reader, fieldname, value)
+                    docs.append(ids)
+                    codes.append(np.full(len(ids), words.code(value), dtype=np.int32))
+                self._multi[fieldname] = (
+                    np.concatenate(docs) if docs else _NO_IDS,
+                    np.concatenate(codes) if codes else _NO_IDS,
+                )
+            return self._multi[fieldname]
+
+    def numbers(self, reader, fieldname: str) -> np.ndarray:
+        """A sortable numeric field's column in its sortable form (order-preserving unsigned integers)."""
+        with self._lock:
+            if fieldname not in self._numbers:
+                field = reader.schema[fieldname]
+                column = reader.column_reader(fieldname, translate=False)
+                default = field.default  # NumericColumn's default, already in the column's form
+                typecode = field.sortable_typecode
+                self._numbers[fieldname] = _fixed_column(column, f">{typecode}", self.size, default).astype(np.uint64)
+            return self._numbers[fieldname]
+
+    def lengths(self, reader, fieldname: str) -> np.ndarray:
+        """Each document's length of the field in tokens, as Whoosh stores it (one byte, approximate)."""
+        with self._lock:
+            if fieldname not in self._lengths:
+                perdoc = reader._perdoc
+                lenfield = f"_{fieldname}_len"
+                if perdoc.has_column(lenfield):
+                    column = perdoc.column_reader(lenfield, LENGTHS_COLUMN)
+                    raw = _fixed_column(column, "u1", self.size, 0)
+                else:
+                    raw = np.zeros(self.size, dtype=np.uint8)
+                self._lengths[fieldname] = _BYTE_LENGTHS[raw]
+            return self._lengths[fieldname]
+
+
+def segment_key(reader) -> tuple:
+    return (reader.segment().segment_id(), reader.doc_count_all())
+
+
+_segments: dict[tuple, SegmentArrays] = {}
+
+
+class _PostingsCache:
+    """Recent terms' postings per segment, bounded in bytes (they outlive generations with their segment)."""
+
+    def __init__(self, budget: int):
+        self.budget = budget
+        self.used = 0
+        self.items: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            value = self.items.get(key)
+            if value is not None:
+                self.items.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        size = sum(part.nbytes for part in value) + 100
+        with self.lock:
+            if key in self.items:
+                return
+            self.items[key] = value
+            self.used += size
+            while self.used > self.budget and self.items:
+                _, old = self.items.popitem(last=False)
+                self.used -= sum(part.nbytes for part in old) + 100
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+            self.used = 0
+
+
+_postings_cache = _PostingsCache(POSTINGS_CACHE_BYTES)
+
+
+def forget_postings() -> None:
+    """Drop the cached postings (the benchmark times queries as if asked for the first time)."""
+    _postings_cache.clear()
+
+
+# --- the whole index, one generation -----------------------------------------------------------
+class IndexArrays:
+    """One searcher's documents as arrays: built once per index generation, shared by its queries."""
+
+    def __init__(self, searcher):
+        self.searcher = searcher
+        self.stamp = getattr(searcher, "kfq_stamp", None) or id(searcher)  # the index generation on disk
+        reader = searcher.reader()
+        self.leaves = [(leaf, offset) for leaf, offset in reader.leaf_readers()]
+        self.size = reader.doc_count_all()
+        self.segments = []
+        live = np.ones(self.size, dtype=bool)
+        with _lock:
+            current = {}
+            for leaf, offset in self.leaves:
+                if leaf.doc_count_all() == 0:
+                    self.segments.append(None)
+                    continue
+                key = segment_key(leaf)
+                arrays = _segments.get(key) or SegmentArrays(leaf)
+                current[key] = arrays
+                self.segments.append(arrays)
+                deleted = list(leaf.segment().deleted_docs()) if leaf.has_deletions() else []
+                if deleted:
+                    live[np.asarray(deleted, dtype=np.int64) + offset] = False
+            _segments.clear()  # segments merged away are forgotten
+            _segments.update(current)
+        self.live = live
+        self.count = int(live.sum())
+        self._lock = threading.RLock()  # what one cached value computes may use another
+        self._cache: dict = {}
+
+    def _parts(self):
+        for (leaf, offset), arrays in zip(self.leaves, self.segments, strict=True):
+            if arrays is not None:
+                yield leaf, offset, arrays
+
+    def _once(self, key, compute):
+        with self._lock:
+            if key not in self._cache:
+                self._cache[key] = compute()
+            return self._cache[key]
+
+    # postings
+    def postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Live documents holding the term (ascending) and the term's weight in each."""
+        ids, weights = [], []
+        for leaf, offset, arrays in self._parts():
+            key = (arrays.key, fieldname, text)
+            cached = _postings_cache.get(key)
+            if cached is None:
+                cached = read_postings(leaf, fieldname, text)
+                _postings_cache.put(key, cached)
+            if len(cached[0]):
+                ids.append(cached[0] + offset)
+                weights.append(cached[1])
+        if not ids:
+            return _NO_IDS, _NO_WEIGHTS
+        ids_all, weights_all = np.concatenate(ids), np.concatenate(weights)
+        keep = self.live[ids_all]
+        return ids_all[keep], weights_all[keep]
+
+    def term_mask(self, fieldname: str, text: str) -> np.ndarray:
+        mask = np.zeros(self.size, dtype=bool)
+        mask[self.postings(fieldname, text)[0]] = True
+        return mask
+
+    def prefix_mask(self, fieldname: str, prefix: str) -> np.ndarray:
+        """Live documents holding any term that starts with ``prefix``."""
+        mask = np.zeros(self.size, dtype=bool)
+        terms = set()
+        for leaf, _, _ in self._parts():
+            terms.update(term.decode("utf-8") for term in leaf.expand_prefix(fieldname, prefix))
+        for term in sorted(terms):
+            mask[self.postings(fieldname, term)[0]] = True
+        return mask
+
+    def doc_frequency(self, fieldname: str, text: str) -> int:
+        return int(self.searcher.doc_frequency(fieldname, text))
+
+    def positions(self, fieldname: str, text: str, docs: np.ndarray) -> dict[int, list[int]]:
+        """Positions of the term in each of ``docs`` (sorted document numbers) that holds it."""
+        found: dict[int, list[int]] = {}
+        for leaf, offset, arrays in self._parts():
+            local = docs[(docs >= offset) & (docs < offset + arrays.size)] - offset
+            if len(local):
+                for docnum, positions in read_positions(leaf, fieldname, text, local).items():
+                    found[docnum + offset] = positions
+        return found
+
+    def phrase_mask(self, fieldname: str, terms: list[str], docs: np.ndarray) -> np.ndarray:
+        """Which of ``docs`` hold ``terms`` at consecutive positions (a phrase query, checked only there)."""
+        mask = np.zeros(self.size, dtype=bool)
+        if not len(docs):
+            return mask
+        # The rarest term first: it leaves the fewest starting positions to check.
+        order = sorted(range(len(terms)), key=lambda i: self.doc_frequency(fieldname, terms[i]))
+        starts: dict[int, set[int]] | None = None
+        for index in order:
+            found = self.positions(fieldname, terms[index], docs)
+            shifted = {doc: {p - index for p in positions} for doc, positions in found.items()}
+            if starts is None:
+                starts = shifted
+            else:
+                starts = {doc: kept for doc, s in starts.items() if (kept := s & shifted.get(doc, set()))}
+            if not starts:
+                return mask
+            docs = np.fromiter(sorted(starts), dtype=np.int64, count=len(starts))
+        mask[docs] = True
+        return mask
+
+    # per-document columns
+    def codes(self, fieldname: str) -> np.ndarray:
+        return self._once(
+            ("codes", fieldname),
+            lambda: self._concat([arrays.codes(leaf, fieldname) for leaf, _, arrays in self._parts()], np.int32),
+        )
+
+    def multi_codes(self, fieldname: str) -> tuple[np.ndarray, np.ndarray]:
+        def build():
+            docs, codes = [], []
+            for leaf, offset, arrays in self._parts():
+                seg_docs, seg_codes = arrays.multi_codes(leaf, fieldname)
+                docs.append(seg_docs + offset)
+                codes.append(seg_codes)
+            return self._concat(docs, np.int32), self._concat(codes, np.int32)
+
+        return self._once(("multi", fieldname), build)
+
+    def lengths(self, fieldname: str) -> np.ndarray:
+        return self._once(
+            ("lengths", fieldname),
+            lambda: self._concat([arrays.lengths(leaf, fieldname) for leaf, _, arrays in self._parts()], np.float32),
+        )
+
+    def average_length(self, fieldname: str) -> float:
+        total = self.searcher.reader().field_length(fieldname)
+        return (total / self.size) if self.size and total else 1.0
+
+    def order(self, *fields: tuple[str, bool]) -> np.ndarray:
+        """All document numbers sorted by these numeric fields ((name, descending), ...), then number."""
+
+        def build():
+            keys = [np.arange(self.size, dtype=np.int64)]
+            for fieldname, descending in reversed(fields):
+                values = self._concat(
+                    [arrays.numbers(leaf, fieldname) for leaf, _, arrays in self._parts()], np.uint64
+                )
+                keys.append(np.iinfo(np.uint64).max - values if descending else values)
+            return np.lexsort(keys).astype(np.int32)
+
+        return self._once(("order", fields), build)
+
+    def _concat(self, parts: list[np.ndarray], dtype) -> np.ndarray:
+        return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype=dtype)
+
+    # counting and scoring
+    def counts(self, fieldname: str, mask: np.ndarray, *, multi: bool = False) -> dict[str, int]:
+        """How many documents of ``mask`` have each value of the field."""
+        words = vocabulary(fieldname)
+        if multi:
+            docs, codes = self.multi_codes(fieldname)
+            chosen = codes[mask[docs]]
+        else:
+            codes = self.codes(fieldname)
+            chosen = codes[mask & (codes >= 0)]
+        tally = np.bincount(chosen, minlength=0)
+        return {words.values[code]: int(tally[code]) for code in np.flatnonzero(tally).tolist()}
+
+    def bm25(self, scores: np.ndarray, fieldname: str, text: str) -> None:
+        """Add the term's BM25F score in the field to ``scores`` (Whoosh's formula and idf)."""
+        ids, weights = self.postings(fieldname, text)
+        if not len(ids):
+            return
+        idf = math.log(self.size / (self.doc_frequency(fieldname, text) + 1)) + 1
+        lengths = self.lengths(fieldname)[ids]
+        average = self.average_length(fieldname)
+        scores[ids] += idf * (weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lengths / average))
+
+
+_views = threading.local()  # each thread's arrays, like its searcher
+
+
+def index_arrays(searcher) -> IndexArrays:
+    """The arrays of ``searcher``'s generation (built on first use after a commit)."""
+    current = getattr(_views, "arrays", None)
+    if current is None or current.searcher is not searcher:
+        current = IndexArrays(searcher)
+        _views.arrays = current
+    return current
