@@ -1,15 +1,37 @@
 """Benchmark at archive scale: ingest, index rebuild, search latency, pages under gunicorn, save→searchable.
 
-    .venv/bin/python bench/run.py --articles 2000 [--keep DIR] [--corpus DIR] [--seed 1]
+    .venv/bin/python bench/run.py --articles 2000                 # everything, in a temporary folder
+    .venv/bin/python bench/run.py --articles 20000 --keep DIR --ingest-pages 200
+    .venv/bin/python bench/run.py --reuse DIR --skip rebuild,raw-rebuild,http   # search again on DIR's data
 
-Everything happens in a fresh data folder (a temporary one, or DIR with --keep; never ./var):
+Everything happens in a data folder of its own (a temporary one, DIR with --keep, never ./var):
 migrate, a synthetic corpus (bench/make_corpus.py) ingested through the real ingest service,
 ``rebuild_index``, the project's own search function (the one the JSON API calls) over a fixed query
-set, then gunicorn (2 workers, --preload) on 127.0.0.1 under a small bounded thread-pool client.
-Baselines on the same data: raw Whoosh (one writer, one commit; a persistent searcher running the
-same Whoosh queries with the same facets, top 20) and raw jieba tokenisation of the same texts; our
-figures are also printed as ratios to them. Progress goes to stderr; one JSON object is printed last
-on stdout. Nothing in the project is changed; nothing keeps running afterwards.
+set, then gunicorn (2 workers, --preload) on 127.0.0.1 under a small bounded closed-loop client.
+
+Baselines on the same data and index:
+
+* raw Whoosh rebuild: the same prepared documents and schema into a fresh index, one writer,
+  ``add_document``, one commit;
+* raw Whoosh search: one searcher kept open runs, for each query, ``service.plain_whoosh_query``: the
+  same match as ours as one Whoosh query (each word an Or of bigram phrases of its forms on the
+  bigram field, And across words, AndNot exclusions, facet values as a filter query; by relevance the
+  same jieba word clauses score), sorted the same way, with the same six facets, top 20 stored ids.
+  Its counts must equal ours (``search_count_mismatch_vs_raw`` lists any that do not);
+* raw Whoosh, jieba terms (for information, not the same results): each word as the And of its jieba
+  words on the ``text`` field, a phrase as a Phrase of jieba words; same filter, sort, facets;
+* raw jieba: search-mode tokenisation of the same texts.
+
+Our search is timed "cold": before each timed call the answers and word/phrase document sets kept
+for recent queries are dropped (``service.forget_answers``), so every timed call finds its matches
+in the index; what is kept per index generation whatever the query (facet value sets, unfiltered
+counts) stays, as it would in a worker. Repeated calls with the caches kept are reported as "warm".
+
+``--ingest-pages K`` ingests only the first K pages with the index kept in step (the ingest
+figures), and loads the rest through the same ``ingest_page`` with the index left to the rebuild
+(``load_without_index_s``): for sizes where ingesting everything would take hours.
+
+Progress goes to stderr; one JSON object is printed last on stdout. Nothing keeps running afterwards.
 """
 
 from __future__ import annotations
@@ -36,10 +58,16 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 T0 = time.perf_counter()
+PHASES = ("rebuild", "raw-rebuild", "jieba", "search", "save", "http")
 
 
 def log(message: str) -> None:
     print(f"[{time.perf_counter() - T0:7.1f}s] {message}", file=sys.stderr, flush=True)
+
+
+def load_average() -> float:
+    """The 1-minute load average (other work on the machine skews every figure)."""
+    return round(os.getloadavg()[0], 2)
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -81,7 +109,53 @@ def setup_django(data_dir: Path) -> None:
 
 
 # --- ingest ----------------------------------------------------------------------------------
-def ingest(corpus: Path) -> dict:
+class IndexWriteTimer:
+    """Times the index writes an ingest run makes (the same function, timed)."""
+
+    def __init__(self):
+        from articles.search import sync as sync_module
+
+        self.module = sync_module
+        self.original = sync_module.drain_all
+        self.seconds = 0.0
+        self.calls = 0
+
+    def __enter__(self):
+        def timed_drain(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return self.original(*args, **kwargs)
+            finally:
+                self.seconds += time.perf_counter() - started
+                self.calls += 1
+
+        self.module.drain_all = timed_drain
+        return self
+
+    def __exit__(self, *exc):
+        self.module.drain_all = self.original
+
+
+class IndexingOff:
+    """Commits write nothing to the index, and the backlog they leave is dropped: the rebuild indexes
+    these pages."""
+
+    def __enter__(self):
+        from articles.search import sync as sync_module
+
+        self.module = sync_module
+        self.original = sync_module._after_commit
+        sync_module._after_commit = lambda article_ids: None
+        return self
+
+    def __exit__(self, *exc):
+        from articles.models import IndexBacklog
+
+        self.module._after_commit = self.original
+        IndexBacklog.objects.all().delete()
+
+
+def ingest(corpus: Path, indexed_pages: int | None) -> dict:
     """As ``manage.py ingest`` does it: one transaction per page, the index written in large batches."""
     from articles.management.commands.ingest import ManifestRow, manifest_of, page_files
     from articles.search import sync as sync_module
@@ -89,46 +163,54 @@ def ingest(corpus: Path) -> dict:
 
     files = page_files([corpus])
     manifest = manifest_of(corpus)
-    spent = {"sync": 0.0, "calls": 0}
-    original = sync_module.drain_all
+    indexed_pages = len(files) if indexed_pages is None else min(indexed_pages, len(files))
 
-    def timed_drain(*args, **kwargs):  # measure only: the same function, timed
-        started = time.perf_counter()
-        try:
-            return original(*args, **kwargs)
-        finally:
-            spent["sync"] += time.perf_counter() - started
-            spent["calls"] += 1
+    def one(file: Path) -> tuple[int, int]:
+        hints = manifest.get(file.name, ManifestRow())
+        result = ingest_page(file.read_bytes(), file.name, **hints.ingest_kwargs())
+        return result.status == CREATED, result.articles
 
-    sync_module.drain_all = timed_drain
     articles = created = 0
     rates = []  # pages/s over each run of 100 pages: does ingest slow down as the index grows?
-    started = chunk_started = time.perf_counter()
-    try:
+    load = load_average()
+    with IndexWriteTimer() as timer:
+        started = chunk_started = time.perf_counter()
         with sync_module.deferred_indexing():
-            for number, file in enumerate(files, start=1):
-                hints = manifest.get(file.name, ManifestRow())
-                result = ingest_page(file.read_bytes(), file.name, **hints.ingest_kwargs())
-                created += result.status == CREATED
-                articles += result.articles
+            for number, file in enumerate(files[:indexed_pages], start=1):
+                new, count = one(file)
+                created += new
+                articles += count
                 if number % 100 == 0:
                     rates.append(round(100 / (time.perf_counter() - chunk_started), 2))
                     chunk_started = time.perf_counter()
-                    log(f"  ingested {number}/{len(files)} pages, {articles} articles ({rates[-1]} pages/s lately)")
-    finally:
-        sync_module.drain_all = original
-    elapsed = time.perf_counter() - started
-    return {
+                    log(f"  ingested {number}/{indexed_pages} pages, {articles} articles ({rates[-1]} pages/s lately)")
+        elapsed = time.perf_counter() - started
+    out = {
         "pages": len(files),
-        "pages_created": created,
-        "articles_ingested": articles,
+        "ingest_measured_pages": indexed_pages,
+        "ingest_measured_articles": articles,
         "ingest_s": round(elapsed, 2),
-        "ingest_pages_per_s": round(len(files) / elapsed, 2),
-        "ingest_articles_per_s": round(articles / elapsed, 2),
-        "ingest_index_sync_s": round(spent["sync"], 2),
-        "ingest_index_sync_share": round(spent["sync"] / elapsed, 3),
+        "ingest_pages_per_s": round(indexed_pages / elapsed, 2) if elapsed else None,
+        "ingest_articles_per_s": round(articles / elapsed, 2) if elapsed else None,
+        "ingest_index_write_s": round(timer.seconds, 2),
+        "ingest_index_write_share": round(timer.seconds / elapsed, 3) if elapsed else None,
         "ingest_pages_per_s_by_100_pages": rates,
+        "ingest_load_average": load,
     }
+    if indexed_pages < len(files):
+        log(f"  loading the other {len(files) - indexed_pages} pages without the index (the rebuild indexes them)")
+        started = time.perf_counter()
+        with IndexingOff():
+            for number, file in enumerate(files[indexed_pages:], start=1):
+                new, count = one(file)
+                created += new
+                articles += count
+                if number % 1000 == 0:
+                    log(f"  loaded {number}/{len(files) - indexed_pages} pages")
+        out["load_without_index_s"] = round(time.perf_counter() - started, 2)
+    out["pages_created"] = created
+    out["articles_ingested"] = articles
+    return out
 
 
 def index_facts(path: Path) -> dict:
@@ -136,7 +218,7 @@ def index_facts(path: Path) -> dict:
     return {"bytes": folder_bytes(path), "segments": segments}
 
 
-# --- baselines -------------------------------------------------------------------------------
+# --- rebuild and its baselines ---------------------------------------------------------------
 def prepared_documents() -> tuple[list[dict], float]:
     from haystack import connections
 
@@ -205,7 +287,7 @@ def analysis_costs(docs: list[dict]) -> dict:
         "corpus_chars": chars,
         "jieba_text_s": round(jieba_text, 2),
         "jieba_word_fields_s": round(jieba_all, 2),
-        "jieba_chars_per_s": round(chars / jieba_text),
+        "jieba_chars_per_s": round(chars / jieba_text) if jieba_text else None,
         "analyzer_jieba_fields_s": round(per_kind["jieba"], 2),
         "analyzer_bigram_fields_s": round(per_kind["bigram"], 2),
     }
@@ -227,38 +309,24 @@ def query_set() -> list[tuple[str, dict]]:
     return queries
 
 
-def time_ours(queries, reps: int) -> dict:
-    from articles.search.service import search
+def time_ours(queries, reps: int, *, cold: bool) -> dict:
+    from articles.search import service
 
     per_query: dict[str, list[float]] = {}
     counts = {}
     for name, kwargs in queries:
-        for _ in range(2):  # warm caches (dictionary, searcher, zone names)
-            result = search(**kwargs)
+        for _ in range(2):  # warm what lives per process and generation (dictionary, searcher, zone names)
+            result = service.search(**kwargs)
         counts[name] = result.count
         times = []
         for _ in range(reps):
+            if cold:
+                service.forget_answers()
             started = time.perf_counter()
-            search(**kwargs)
+            service.search(**kwargs)
             times.append((time.perf_counter() - started) * 1000)
         per_query[name] = times
     return {"per_query": per_query, "counts": counts}
-
-
-def time_api(queries, reps: int) -> list[float]:
-    from django.test import Client
-
-    client = Client(HTTP_HOST="127.0.0.1")
-    times = []
-    for _, kwargs in queries:
-        params = api_params(kwargs)
-        for _ in range(2):
-            assert client.get("/api/v1/search/", params).status_code == 200
-        for _ in range(reps):
-            started = time.perf_counter()
-            client.get("/api/v1/search/", params)
-            times.append((time.perf_counter() - started) * 1000)
-    return times
 
 
 def api_params(kwargs: dict) -> dict:
@@ -272,37 +340,95 @@ def api_params(kwargs: dict) -> dict:
     return params
 
 
-def time_raw_whoosh(queries, reps: int) -> dict:
-    """The same Whoosh queries (built by the project's query builder, outside the timing) with the same
-    filter, sort and facets on one searcher kept open: top 20 ids, total count, facet counts."""
-    from whoosh import index as whoosh_index
+def time_api(queries, reps: int) -> list[float]:
+    from django.test import Client
+
+    from articles.search import service
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    times = []
+    for _, kwargs in queries:
+        params = api_params(kwargs)
+        for _ in range(2):
+            assert client.get("/api/v1/search/", params).status_code == 200
+        for _ in range(reps):
+            service.forget_answers()
+            started = time.perf_counter()
+            client.get("/api/v1/search/", params)
+            times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def facet_groups() -> dict:
     from whoosh import sorting
 
+    from articles.search.service import FACETS
+
+    return {
+        key: sorting.FieldFacet(fieldname, allow_overlap=multi, maptype=sorting.Count)
+        for key, (fieldname, _, multi) in FACETS.items()
+    }
+
+
+def jieba_terms_query(kwargs: dict):
+    """The query a plain jieba-word index would run (not our matching): each word the And of its jieba
+    words on ``text`` (the title field for title, authors for author), a quoted phrase a Phrase of them."""
+    from whoosh import sorting
+    from whoosh.query import And, AndNot, Every, Or, Phrase, Term
+
+    from articles.search import analysis
     from articles.search.query import parse as parse_query
+    from articles.search.service import FACETS
+
+    parsed = parse_query(kwargs["q"])
+    fieldname = {"all": "text", "title": "title", "author": "authors"}[kwargs.get("field", "all")]
+
+    def clause(term):
+        if fieldname == "authors":
+            return Term("authors", term.text)
+        words = analysis.words(term.text) or [term.text.lower()]
+        if term.phrase and len(words) > 1:
+            return Phrase(fieldname, words)
+        return And([Term(fieldname, word) for word in words]) if len(words) > 1 else Term(fieldname, words[0])
+
+    groups = [Or([clause(term) for term in group]) for group in parsed.groups]
+    query = And(groups) if groups else Every()
+    if parsed.excluded:
+        query = AndNot(query, Or([clause(term) for term in parsed.excluded]))
+    values = [Term(FACETS[n][0], v) for n, vals in (kwargs.get("filters") or {}).items() for v in vals]
+    sortedby = None
+    if kwargs.get("sort") == "date" or not parsed.groups:
+        sortedby = sorting.MultiFacet([sorting.FieldFacet("sort_date", reverse=True), sorting.FieldFacet("sort_seq")])
+    return query, (And(values) if values else None), sortedby
+
+
+def time_raw_whoosh(queries, reps: int, *, jieba_terms: bool = False) -> dict:
+    """One searcher kept open; per query: Whoosh evaluates the query, counts, six facets, top 20 ids."""
+    from whoosh import index as whoosh_index
+
     from articles.search.searcher import index_path
-    from articles.search.service import FACETS, build_query, filter_query
+    from articles.search.service import FACETS, plain_whoosh_query
 
     searcher = whoosh_index.open_dir(str(index_path()), indexname="MAIN").searcher()
     per_query: dict[str, list[float]] = {}
     counts = {}
     try:
         for name, kwargs in queries:
-            parsed = parse_query(kwargs["q"])
-            query, _ = build_query(parsed, kwargs.get("field", "all"))
-            filters = filter_query(kwargs.get("filters") or {})
-            by_date = kwargs.get("sort") == "date" or not parsed.groups
-            sortedby = (
-                sorting.MultiFacet([sorting.FieldFacet("sort_date", reverse=True), sorting.FieldFacet("sort_seq")])
-                if by_date
-                else None
-            )
+            if jieba_terms:
+                query, filter_query, sortedby = jieba_terms_query(kwargs)
+            else:
+                query, filter_query, sortedby = plain_whoosh_query(
+                    searcher,
+                    kwargs["q"],
+                    field=kwargs.get("field", "all"),
+                    filters=kwargs.get("filters"),
+                    sort=kwargs.get("sort", "relevance"),
+                )
 
-            def run(query=query, filters=filters, sortedby=sortedby):
-                groups = {
-                    key: sorting.FieldFacet(fieldname, allow_overlap=multi, maptype=sorting.Count)
-                    for key, (fieldname, _, multi) in FACETS.items()
-                }
-                results = searcher.search(query, filter=filters, limit=20, sortedby=sortedby, groupedby=groups)
+            def run(query=query, filter_query=filter_query, sortedby=sortedby):
+                results = searcher.search(
+                    query, filter=filter_query, limit=20, sortedby=sortedby, groupedby=facet_groups()
+                )
                 total = len(results)
                 facets = {key: results.groups(key) for key in FACETS}
                 ids = [hit["django_id"] for hit in results]
@@ -329,6 +455,40 @@ def summary(per_query: dict[str, list[float]]) -> dict:
         "p95": round(percentile(pooled, 95), 2),
         "p99": round(percentile(pooled, 99), 2),
         "per_query_p50": {name: round(statistics.median(times), 2) for name, times in per_query.items()},
+    }
+
+
+def search_phase(queries, reps: int) -> dict:
+    load = load_average()
+    ours = time_ours(queries, reps, cold=True)
+    warm = time_ours(queries, reps, cold=False)
+    raw = time_raw_whoosh(queries, reps)
+    jieba = time_raw_whoosh(queries, reps, jieba_terms=True)
+    mismatched = {name for name in ours["counts"] if ours["counts"][name] != raw["counts"][name]}
+    ours_s, warm_s, raw_s, jieba_s = (summary(x["per_query"]) for x in (ours, warm, raw, jieba))
+    api_times = time_api(queries, max(3, reps // 3))
+    return {
+        "search_p50_ms": ours_s["p50"],
+        "search_p95_ms": ours_s["p95"],
+        "search_p99_ms": ours_s["p99"],
+        "search_p50_raw_whoosh_ms": raw_s["p50"],
+        "search_p95_raw_whoosh_ms": raw_s["p95"],
+        "search_p99_raw_whoosh_ms": raw_s["p99"],
+        "search_p95_ratio": round(ours_s["p95"] / raw_s["p95"], 2),
+        "search_warm_p50_ms": warm_s["p50"],
+        "search_warm_p95_ms": warm_s["p95"],
+        "search_p95_raw_whoosh_jieba_terms_ms": jieba_s["p95"],
+        "search_p95_ratio_to_jieba_terms": round(ours_s["p95"] / jieba_s["p95"], 2),
+        "api_p50_ms": round(percentile(api_times, 50), 2),
+        "api_p95_ms": round(percentile(api_times, 95), 2),
+        "search_per_query_p50_ms": ours_s["per_query_p50"],
+        "raw_whoosh_per_query_p50_ms": raw_s["per_query_p50"],
+        "raw_whoosh_jieba_terms_per_query_p50_ms": jieba_s["per_query_p50"],
+        "search_counts": ours["counts"],
+        "search_count_mismatch_vs_raw": sorted(mismatched),
+        "raw_whoosh_jieba_terms_counts": jieba["counts"],
+        "queries": {name: kwargs for name, kwargs in queries},
+        "search_load_average": load,
     }
 
 
@@ -376,10 +536,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def get(port: int, path: str, timeout: float = 30.0) -> tuple[int, bytes]:
+def get(port: int, path: str, timeout: float = 30.0, headers: dict | None = None) -> tuple[int, bytes]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        connection.request("GET", path, headers={"Host": "127.0.0.1"})
+        connection.request("GET", path, headers={"Host": "127.0.0.1", **(headers or {})})
         response = connection.getresponse()
         return response.status, response.read()
     finally:
@@ -403,7 +563,8 @@ def rss_mb(pid: int) -> float:
 
 def load(port: int, paths: list[str], concurrency: int, max_requests: int, max_seconds: float) -> dict:
     """A bounded closed-loop load: ``concurrency`` clients, each sends its next request when the last
-    one is answered; stops after ``max_requests`` requests or ``max_seconds``."""
+    one is answered; stops after ``max_requests`` requests or ``max_seconds``. Plain GETs (no
+    conditional headers): every request is rendered."""
     lock = threading.Lock()
     state = {"next": 0}
     latencies: list[float] = []
@@ -428,6 +589,7 @@ def load(port: int, paths: list[str], concurrency: int, max_requests: int, max_s
                 statuses[status] += 1
 
     cpu_before = time.process_time()
+    load_before = load_average()
     started = time.perf_counter()
     threads = [threading.Thread(target=client) for _ in range(concurrency)]
     for thread in threads:
@@ -444,6 +606,7 @@ def load(port: int, paths: list[str], concurrency: int, max_requests: int, max_s
         "p99_ms": round(percentile(latencies, 99), 1),
         "non_200": sum(count for status, count in statuses.items() if status != 200),
         "client_cpu_share": round((time.process_time() - cpu_before) / wall, 2),
+        "load_average_before": load_before,
     }
 
 
@@ -479,13 +642,14 @@ def gunicorn_phase(data_dir: Path, queries, args) -> dict:
                     break
             except OSError:
                 pass
-            if process.poll() is not None or time.perf_counter() - ready > 90:
+            if process.poll() is not None or time.perf_counter() - ready > 120:
                 raise RuntimeError(f"gunicorn did not start; see {data_dir / 'gunicorn.log'}")
             time.sleep(0.1)
         out["startup_s"] = round(time.perf_counter() - ready, 2)
         workers = children(process.pid)
         log(f"  gunicorn pid {process.pid}, workers {workers}, port {port}")
         out["rss_after_start_mb"] = [round(rss_mb(pid), 1) for pid in workers]
+        out["master_rss_after_start_mb"] = round(rss_mb(process.pid), 1)
 
         rng = random.Random(args.seed)
         pks = list(Article.objects.visible().values_list("pk", flat=True))
@@ -496,7 +660,7 @@ def gunicorn_phase(data_dir: Path, queries, args) -> dict:
             query = urllib.parse.urlencode(api_params(kwargs), doseq=True)
             search_paths.append(f"/search/?{query}")
             api_paths.append(f"/api/v1/search/?{query}")
-        # First search in each worker: the jieba dictionary is built lazily, after the fork.
+        # First search in each worker (the jieba dictionary should have been loaded before the fork).
         cold = []
         for _ in range(len(workers)):
             started = time.perf_counter()
@@ -533,18 +697,36 @@ def gunicorn_phase(data_dir: Path, queries, args) -> dict:
 # --- main ------------------------------------------------------------------------------------
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--articles", type=int, required=True)
+    parser.add_argument("--articles", type=int, help="corpus size (required unless --reuse)")
     parser.add_argument("--keep", type=Path, help="use this (new or empty) folder as the data folder and keep it")
+    parser.add_argument("--reuse", type=Path, help="a folder kept by an earlier run: skip corpus and ingest")
     parser.add_argument("--corpus", type=Path, help="ingest this corpus folder instead of generating one")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--ingest-pages", type=int, help="ingest (and time) only this many pages with the index "
+                        "in step; load the rest without it (the rebuild indexes them)")
+    parser.add_argument("--skip", default="", help=f"comma-separated phases to skip: {', '.join(PHASES)}")
     parser.add_argument("--reps", type=int, default=30, help="timed runs of each query")
     parser.add_argument("--concurrency", type=int, default=4, help="HTTP clients")
     parser.add_argument("--max-requests", type=int, default=3000, help="per load phase")
     parser.add_argument("--load-seconds", type=float, default=20.0, help="per load phase")
-    parser.add_argument("--no-http", action="store_true", help="skip the gunicorn phase")
+    parser.add_argument("--no-http", action="store_true", help="same as --skip http")
     args = parser.parse_args(argv)
+    args.skip = {name.strip() for name in args.skip.split(",") if name.strip()} | ({"http"} if args.no_http else set())
+    unknown = args.skip - set(PHASES)
+    if unknown:
+        parser.error(f"--skip: unknown phases {sorted(unknown)}; known: {', '.join(PHASES)}")
+    if args.reuse and args.keep:
+        parser.error("--reuse and --keep exclude each other (a reused folder is kept)")
+    if not args.reuse and not args.articles:
+        parser.error("--articles is required (unless --reuse)")
+    if args.ingest_pages is not None and "rebuild" in args.skip and not args.reuse:
+        parser.error("--ingest-pages leaves pages for the rebuild to index: do not skip it")
 
-    if args.keep:
+    if args.reuse:
+        data_dir = args.reuse.resolve()
+        if not (data_dir / "kfq.sqlite3").exists():
+            parser.error(f"--reuse {data_dir}: no kfq.sqlite3 there")
+    elif args.keep:
         data_dir = args.keep.resolve()
         if data_dir.exists() and any(data_dir.iterdir()):
             parser.error(f"--keep {data_dir}: the folder must be new or empty")
@@ -558,9 +740,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         figures = run(data_dir, args)
     finally:
-        if not args.keep:
+        if not (args.keep or args.reuse):
             shutil.rmtree(data_dir, ignore_errors=True)
-    if args.keep:
+    if args.keep or args.reuse:
         (data_dir / "results.json").write_text(json.dumps(figures, ensure_ascii=False, indent=2))
     print(json.dumps(figures, ensure_ascii=False))
     return 0
@@ -592,85 +774,81 @@ def run(data_dir: Path, args) -> dict:
         "articles": args.articles,
         "machine": f"{platform.node()} {os.cpu_count()} cores, Python {platform.python_version()}",
         "code": code_version(),
+        "load_average_at_start": load_average(),
+        "skipped": sorted(args.skip),
     }
-    corpus = args.corpus
-    if corpus is None:
-        corpus = data_dir / "corpus"
-        started = time.perf_counter()
-        make_corpus(corpus, articles=args.articles, seed=args.seed)
-        log(f"corpus: {args.articles} articles in {time.perf_counter() - started:.1f}s")
-    figures["corpus_bytes"] = folder_bytes(corpus)
-
-    call_command("migrate", interactive=False, verbosity=0)
+    if args.reuse:
+        figures["reused_data_folder"] = str(data_dir)
+        call_command("migrate", interactive=False, verbosity=0)
+    else:
+        corpus = args.corpus
+        if corpus is None:
+            corpus = data_dir / "corpus"
+            started = time.perf_counter()
+            make_corpus(corpus, articles=args.articles, seed=args.seed)
+            log(f"corpus: {args.articles} articles in {time.perf_counter() - started:.1f}s")
+        figures["corpus_bytes"] = folder_bytes(corpus)
+        call_command("migrate", interactive=False, verbosity=0)
+        log("migrated; ingesting (a transaction per page; the index written in batches, as manage.py ingest does)")
+        figures.update(ingest(corpus, args.ingest_pages))
+        log(f"ingest: {figures['ingest_s']}s, {figures['ingest_articles_per_s']} articles/s")
     call_command("collectstatic", interactive=False, verbosity=0)  # pages render with the manifest storage
-    log("migrated; ingesting (a transaction per page; the index written in batches of 2000 articles)")
-    figures.update(ingest(corpus))
+
     from articles.models import Article
     from articles.search.searcher import index_path
 
     figures["articles"] = Article.objects.visible().count()
-    after_ingest = index_facts(index_path())
-    figures["index_segments_after_ingest"] = after_ingest["segments"]
-    log(f"ingest: {figures['ingest_s']}s, {figures['ingest_articles_per_s']} articles/s; index {after_ingest}")
+    figures["index_segments_before_rebuild"] = index_facts(index_path())["segments"]
+
+    if "rebuild" not in args.skip:
+        log("rebuild_index")
+        figures["rebuild_load_average"] = load_average()
+        started = time.perf_counter()
+        call_command("rebuild_index", interactive=False, verbosity=0)
+        figures["rebuild_s"] = round(time.perf_counter() - started, 2)
+        facts = index_facts(index_path())
+        figures["index_mb"] = round(facts["bytes"] / 2**20, 1)
+        figures["index_segments_after_rebuild"] = facts["segments"]
+        log(f"rebuild: {figures['rebuild_s']}s, {figures['index_mb']} MB")
+
+    if not {"raw-rebuild", "jieba"} <= args.skip:
+        docs, prepare_s = prepared_documents()
+        figures["prepare_docs_s"] = round(prepare_s, 2)
+        if "raw-rebuild" not in args.skip:
+            figures["raw_rebuild_load_average"] = load_average()
+            raw_s = raw_whoosh_rebuild(docs, data_dir / "raw_whoosh")
+            figures["rebuild_raw_whoosh_s"] = round(raw_s, 2)
+            figures["raw_whoosh_index_mb"] = round(folder_bytes(data_dir / "raw_whoosh") / 2**20, 1)
+            shutil.rmtree(data_dir / "raw_whoosh", ignore_errors=True)
+            if "rebuild_s" in figures:
+                figures["rebuild_ratio"] = round(figures["rebuild_s"] / raw_s, 2)
+            log(f"raw whoosh single writer: {raw_s:.2f}s (documents prepared in {prepare_s:.2f}s)")
+        if "jieba" not in args.skip:
+            costs = analysis_costs(docs)
+            figures.update(costs)
+            if "rebuild_s" in figures:
+                figures["rebuild_over_jieba_ratio"] = round(figures["rebuild_s"] / costs["jieba_word_fields_s"], 2)
+            log(f"analysis: {costs}")
+        del docs
 
     queries = query_set()
-    quick = time_ours(queries, max(3, args.reps // 5))
-    figures["search_p95_after_ingest_ms"] = summary(quick["per_query"])["p95"]
+    if "search" not in args.skip:
+        log(f"search: {len(queries)} queries × {args.reps}")
+        figures.update(search_phase(queries, args.reps))
+        log(
+            f"search p95 {figures['search_p95_ms']} ms (warm {figures['search_warm_p95_ms']}) vs raw whoosh "
+            f"{figures['search_p95_raw_whoosh_ms']} ms, jieba terms {figures['search_p95_raw_whoosh_jieba_terms_ms']}"
+        )
 
-    log("rebuild_index")
-    started = time.perf_counter()
-    call_command("rebuild_index", interactive=False, verbosity=0)
-    figures["rebuild_s"] = round(time.perf_counter() - started, 2)
-    facts = index_facts(index_path())
-    figures["index_mb"] = round(facts["bytes"] / 2**20, 1)
-    figures["index_segments_after_rebuild"] = facts["segments"]
-    log(f"rebuild: {figures['rebuild_s']}s, {figures['index_mb']} MB")
+    if "save" not in args.skip:
+        times = save_to_searchable(found_in_process)
+        figures["save_to_searchable_ms"] = round(statistics.median(times), 1)
+        figures["save_to_searchable_all_ms"] = [round(t, 1) for t in times]
+        log(f"save→searchable (in process): {figures['save_to_searchable_all_ms']}")
 
-    docs, prepare_s = prepared_documents()
-    figures["prepare_docs_s"] = round(prepare_s, 2)
-    raw_s = raw_whoosh_rebuild(docs, data_dir / "raw_whoosh")
-    figures["rebuild_raw_whoosh_s"] = round(raw_s, 2)
-    figures["raw_whoosh_index_mb"] = round(folder_bytes(data_dir / "raw_whoosh") / 2**20, 1)
-    figures["rebuild_ratio"] = round(figures["rebuild_s"] / raw_s, 2)
-    log(f"raw whoosh single writer: {raw_s:.2f}s (documents prepared in {prepare_s:.2f}s)")
-    costs = analysis_costs(docs)
-    figures.update(costs)
-    figures["rebuild_over_jieba_ratio"] = round(figures["rebuild_s"] / costs["jieba_word_fields_s"], 2)
-    log(f"analysis: {costs}")
-
-    log(f"search: {len(queries)} queries × {args.reps}")
-    ours = time_ours(queries, args.reps)
-    raw = time_raw_whoosh(queries, args.reps)
-    mismatched = {name for name in ours["counts"] if ours["counts"][name] != raw["counts"][name]}
-    ours_summary, raw_summary = summary(ours["per_query"]), summary(raw["per_query"])
-    api_times = time_api(queries, max(3, args.reps // 3))
-    figures.update(
-        {
-            "search_p50_ms": ours_summary["p50"],
-            "search_p95_ms": ours_summary["p95"],
-            "search_p99_ms": ours_summary["p99"],
-            "search_p50_raw_whoosh_ms": raw_summary["p50"],
-            "search_p95_raw_whoosh_ms": raw_summary["p95"],
-            "search_p99_raw_whoosh_ms": raw_summary["p99"],
-            "search_p95_ratio": round(ours_summary["p95"] / raw_summary["p95"], 2),
-            "api_p50_ms": round(percentile(api_times, 50), 2),
-            "api_p95_ms": round(percentile(api_times, 95), 2),
-            "search_per_query_p50_ms": ours_summary["per_query_p50"],
-            "raw_whoosh_per_query_p50_ms": raw_summary["per_query_p50"],
-            "search_counts": ours["counts"],
-            "search_count_mismatch_vs_raw": sorted(mismatched),
-            "queries": {name: kwargs for name, kwargs in queries},
-        }
-    )
-    log(f"search p95 {ours_summary['p95']} ms vs raw whoosh {raw_summary['p95']} ms")
-
-    times = save_to_searchable(found_in_process)
-    figures["save_to_searchable_ms"] = round(statistics.median(times), 1)
-    figures["save_to_searchable_all_ms"] = [round(t, 1) for t in times]
-    log(f"save→searchable (in process): {figures['save_to_searchable_all_ms']}")
-
-    if not args.no_http:
+    if "http" not in args.skip:
         log("gunicorn, 2 workers, --preload")
+        figures["http_load_average"] = load_average()
         http_figures = gunicorn_phase(data_dir, queries, args)
         figures.update(
             {
@@ -683,6 +861,7 @@ def run(data_dir: Path, args) -> dict:
             }
         )
     figures["targets"] = targets(figures)
+    figures["load_average_at_end"] = load_average()
     figures["wall_s"] = round(time.perf_counter() - T0, 1)
     return figures
 
