@@ -1,7 +1,7 @@
 """The archive: places and zones, issues and pages as uploaded, and the articles parsed from them."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 
 
@@ -101,7 +101,12 @@ class Issue(models.Model):
     is_published = models.BooleanField("公开", default=True)
 
     class Meta:
-        ordering = ("-year", "-number", "-date")
+        # Newest first, what is unknown last: PostgreSQL puts NULL first in a descending order, SQLite last.
+        ordering = (
+            F("year").desc(nulls_last=True),
+            F("number").desc(nulls_last=True),
+            F("date").desc(nulls_last=True),
+        )
         constraints = (models.UniqueConstraint(fields=["year", "number"], name="issue_unique_year_number"),)
         verbose_name = "期"
         verbose_name_plural = "期"

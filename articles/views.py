@@ -7,7 +7,7 @@ import re
 from collections import defaultdict
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -36,7 +36,7 @@ def home(request):
     latest_issue = (
         Issue.objects.filter(is_published=True, pages__is_published=True, pages__articles__in=visible)
         .distinct()
-        .order_by("-year", "-number", "-date")
+        .order_by(*Issue._meta.ordering)
         .first()
     )
     latest_issue_articles = (
@@ -124,7 +124,7 @@ def issue_list(request):
             article_count=Count("pages__articles", filter=Q(pages__articles__in=visible), distinct=True),
             page_count=Count("pages", filter=Q(pages__is_published=True), distinct=True),
         )
-        .order_by("-year", "-number", "-date")
+        .order_by(*Issue._meta.ordering)
     )
     years = defaultdict(list)
     for issue in issues:
@@ -156,7 +156,8 @@ def issue_by_key(key: str) -> Issue:
             date = datetime.date.fromisoformat(match["date"])
         except ValueError as error:
             raise Http404("no such issue") from error
-        found = issues.filter(date=date).order_by("number").first()
+        # The issue known only by its date (its own URL is this one) before a numbered one of the same day.
+        found = issues.filter(date=date).order_by(F("number").asc(nulls_first=True)).first()
         if found is None:
             raise Http404("no such issue")
         return found

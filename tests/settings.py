@@ -2,14 +2,25 @@
 
 pytest-django loads settings before any conftest.py runs, so the data folder has to be redirected
 here, ahead of the real settings, for tests never to touch ./var.
+
+The database is SQLite unless KFQ_TEST_DATABASE_URL names another (``bash .ci/with-postgres`` sets it
+to a throwaway PostgreSQL server); DATABASE_URL is ignored so that tests never reach a real database.
+pytest-django creates the test database (``test_<name>``) and drops it afterwards.
 """
 
 import os
 import tempfile
 
+import dj_database_url
+
 os.environ["KFQ_DATA_DIR"] = tempfile.mkdtemp(prefix="kfq-test-")
+os.environ.pop("DATABASE_URL", None)
 
 from kfq_archive.settings import *  # noqa: F403
+from kfq_archive.settings import DATABASES
+
+if os.environ.get("KFQ_TEST_DATABASE_URL"):
+    DATABASES["default"] = dj_database_url.parse(os.environ["KFQ_TEST_DATABASE_URL"])
 
 # The manifest storage needs collectstatic to have run; tests render templates without it.
 STORAGES = {

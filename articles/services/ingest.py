@@ -98,7 +98,8 @@ def reparse_page(page: Page) -> ReparseResult:
     A hand-edited article stands in for whatever the parser now finds at its position.
     """
     with transaction.atomic():
-        page = Page.objects.select_for_update().select_related("issue").get(pk=page.pk)
+        # of=self: PostgreSQL cannot lock the nullable side of the outer join to the issue.
+        page = Page.objects.select_for_update(of=("self",)).select_related("issue").get(pk=page.pk)
         gazetteer = gazetteer_from_db()
         parsed = parse_page(parser_input(page.raw_text), gazetteer)
         current = page.issue
