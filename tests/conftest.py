@@ -1,13 +1,21 @@
 """Shared fixtures. The temporary data folder is set up in tests/settings.py, before Django loads."""
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 # Playwright fixtures (browser, browser_page, phone_page, screenshot); see tests/browser_fixtures.py.
 pytest_plugins = ["tests.browser_fixtures"]
+
+# In CI every property test runs the same examples on every run (a failure there can be reproduced);
+# elsewhere each run explores new ones. Each test sets its own bounded max_examples.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture

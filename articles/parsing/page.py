@@ -363,6 +363,8 @@ class _HeadingLast:
         self.finder = finder
         self.page = page
         self.widths = [ln.width for ln in lines]
+        # Where each line object stands (list.index would compare text: quadratic, and wrong for repeats).
+        self.index_of = {id(line): index for index, line in enumerate(lines)}
 
     def column_width(self, index: int) -> float:
         """The typical full-line width around ``index``: columns differ from article to article."""
@@ -516,7 +518,7 @@ class _HeadingLast:
             if ends_sentence(line.text) or (ends_clause(line.text) and not line.text.endswith("；")):
                 # A sentence ending at a full line may go on: the paragraph ends where the next line is
                 # indented (a first line is two characters short) or this line is short.
-                width = self.column_width(self.lines.index(line))
+                width = self.column_width(self.index_of[id(line)])
                 indent = 2.0 if first_of_paragraph else 0.0
                 full = line.width >= width - indent - 1.5 and nxt.width >= width - 1.0
                 if not full:

@@ -31,10 +31,17 @@ def _page_number(raw: str | None) -> int | None:
     return page if page >= 1 else None
 
 
+# What links on the search page carry over; anything else in the request is dropped, so that junk
+# parameters are not repeated in every one of the page's links.
+LINK_PARAMS = ("q", "field", "sort", *FACETS)
+
+
 def _link(params, **changes) -> str:
     """The current query string with ``changes`` (None removes a key; lists replace values)."""
     query = params.copy()
-    query.pop("page", None)
+    for key in list(query):
+        if key not in LINK_PARAMS:
+            del query[key]
     for key, value in changes.items():
         if value is None:
             query.pop(key, None)
@@ -151,20 +158,25 @@ def _error(message: str, status: int = 400) -> JsonResponse:
     return JsonResponse({"error": message}, status=status, json_dumps_params={"ensure_ascii": False})
 
 
+def _shown(value: str, limit: int = 40) -> str:
+    """A parameter's value as quoted in an error message: at most ``limit`` characters of it."""
+    return repr(value if len(value) <= limit else value[:limit] + "…")
+
+
 @answers_503(json=True)
 def api_search(request):
     params = request.GET
     page = _page_number(params.get("page"))
     if page is None:
-        return _error(f"page 必须是从 1 开始的整数 / page must be a whole number from 1, got {params.get('page')!r}")
+        return _error(f"page 必须是从 1 开始的整数 / page must be a whole number from 1, got {_shown(params['page'])}")
+    field = params.get("field", "all") or "all"
+    if field not in FIELDS:
+        return _error(f"field 只能是 {' / '.join(FIELDS)} / field must be one of these, got {_shown(field)}")
+    sort = params.get("sort", "relevance") or "relevance"
+    if sort not in SORTS:
+        return _error(f"sort 只能是 {' / '.join(SORTS)} / sort must be one of these, got {_shown(sort)}")
     try:
-        result = search(
-            params.get("q", ""),
-            field=params.get("field", "all"),
-            filters=_filters(params),
-            sort=params.get("sort", "relevance") or "relevance",
-            page=page,
-        )
+        result = search(params.get("q", ""), field=field, filters=_filters(params), sort=sort, page=page)
     except SearchInputError as error:
         return _error(str(error))
     if result.count and page > result.pages:
@@ -205,3 +217,7 @@ def api_article(request, pk: int):
     if article is None:
         return _error(f"没有编号为 {pk} 的公开文章 / no published article {pk}", status=404)
     return JsonResponse(article_record(article), json_dumps_params={"ensure_ascii": False})
+
+
+def api_not_found(request):
+    return _error(f"没有这个接口或对象 / not found: {_shown(request.path, 100)}", status=404)

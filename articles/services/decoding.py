@@ -48,6 +48,8 @@ def decode_page(data: bytes, *, max_bytes: int) -> DecodedPage:
         if data.startswith(signature):
             raise BinaryFileError(kind)
     decoded = _strict_utf8(data) or _detected(data)
+    if "\x00" in decoded.text:  # UTF-16 text carries NUL bytes, never NUL characters
+        raise BinaryFileError("NUL characters")
     if not decoded.text.strip():
         raise EmptyFileError("only whitespace")
     if not _reads_as_text(decoded.text):

@@ -17,6 +17,7 @@ from ..models import Article, ArticleAuthor, Author, Caption, City, County, Issu
 from ..parsing import Gazetteer, ParsedArticle, ParsedPage, parse_page
 from ..parsing import gazetteer as gazetteer_module
 from ..search.sync import sync_on_commit
+from .columns import check_range, fit_to_columns
 from .decoding import decode_page
 from .errors import IngestError
 
@@ -24,6 +25,13 @@ __all__ = ["IngestError", "IngestResult", "ReparseResult", "ingest_page", "repar
 
 CREATED = "created"
 UNCHANGED = "unchanged"
+# A printed page holds a few dozen articles at most; thousands mean the file is not a newspaper page.
+MAX_ARTICLES_PER_PAGE = 1000
+
+
+class TooManyArticlesError(IngestError):
+    message_zh = "文章数量超过上限"
+    message_en = "too many articles on one page"
 
 
 @dataclass
@@ -62,6 +70,8 @@ def ingest_page(
     in the page's masthead wins over them. ``publish=False`` stores the page hidden from readers.
     """
     decoded = decode_page(data, max_bytes=max_bytes or settings.KFQ_MAX_UPLOAD_BYTES)
+    check_range(Issue, "year", issue_year)
+    check_range(Issue, "number", issue_number)
     sha256 = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
         existing = Page.objects.filter(sha256=sha256).first()
@@ -69,12 +79,12 @@ def ingest_page(
             return IngestResult(UNCHANGED, existing, existing.articles.count())
 
         gazetteer = gazetteer_from_db()
-        parsed = parse_page(parser_input(decoded.text), gazetteer)
+        parsed = checked(parse_page(parser_input(decoded.text), gazetteer))
         year, number, issue_warnings = reconcile_issue(parsed, issue_year, issue_number)
         # What the masthead prints (date, page label) wins over hints, as the issue number does.
         printed_date = datetime.date.fromisoformat(parsed.issue_date) if parsed.issue_date else None
         issue, date_warnings = find_or_create_issue(year, number, printed_date or issue_date)
-        page = Page.objects.create(
+        page = Page(
             issue=issue,
             label=parsed.page_label or page_label,
             source_file=source_file,
@@ -85,6 +95,8 @@ def ingest_page(
             is_published=publish,
             **page_fields(parsed, issue_warnings + date_warnings),
         )
+        fit_to_columns(page, page.warnings)
+        page.save()
         new_zones = create_discovered_zones(parsed, gazetteer)
         article_warnings = create_articles(page, parsed.articles)
         # The search index takes the page's articles once this transaction commits.
@@ -101,7 +113,7 @@ def reparse_page(page: Page) -> ReparseResult:
         # of=self: PostgreSQL cannot lock the nullable side of the outer join to the issue.
         page = Page.objects.select_for_update(of=("self",)).select_related("issue").get(pk=page.pk)
         gazetteer = gazetteer_from_db()
-        parsed = parse_page(parser_input(page.raw_text), gazetteer)
+        parsed = checked(parse_page(parser_input(page.raw_text), gazetteer))
         current = page.issue
         year, number, issue_warnings = reconcile_issue(
             parsed, current.year if current else None, current.number if current else None
@@ -111,6 +123,7 @@ def reparse_page(page: Page) -> ReparseResult:
             issue_warnings += date_warnings
         for name, value in page_fields(parsed, issue_warnings).items():
             setattr(page, name, value)
+        fit_to_columns(page, page.warnings)
         page.save()
 
         kept = list(page.articles.filter(edited_by_hand=True))
@@ -125,6 +138,12 @@ def reparse_page(page: Page) -> ReparseResult:
         # After the commit the search index drops the replaced articles and takes the new ones.
         sync_on_commit([*before, *page.articles.values_list("pk", flat=True)])
     return ReparseResult(page, deleted, len(fresh), kept, new_zones, page.warnings + article_warnings)
+
+
+def checked(parsed: ParsedPage) -> ParsedPage:
+    if len(parsed.articles) > MAX_ARTICLES_PER_PAGE:
+        raise TooManyArticlesError(f"{len(parsed.articles)} > {MAX_ARTICLES_PER_PAGE}")
+    return parsed
 
 
 def parser_input(raw_text: str) -> str:
@@ -224,7 +243,7 @@ def create_articles(page: Page, parsed_articles: list[ParsedArticle]) -> list[st
         if parsed.city and parsed.city not in cities:
             article_warnings.append(f"未知城市：{parsed.city} / unknown city: {parsed.city}")
 
-        article = Article.objects.create(
+        article = Article(
             page=page,
             position=parsed.position,
             kicker=parsed.kicker or "",
@@ -239,12 +258,7 @@ def create_articles(page: Page, parsed_articles: list[ParsedArticle]) -> list[st
             continued_to=parsed.continued_to or "",
             warnings=article_warnings,
         )
-        mentioned = [zones[name] for name in dict.fromkeys([parsed.zone, *parsed.zones]) if name in zones]
-        article.zones.set(mentioned)
-        for order, name in enumerate(dict.fromkeys(parsed.authors), start=1):
-            author, _ = Author.objects.get_or_create(name=name)
-            ArticleAuthor.objects.create(article=article, author=author, order=order)
-        Caption.objects.bulk_create(
+        captions = [
             Caption(
                 article=article,
                 position=position,
@@ -253,6 +267,16 @@ def create_articles(page: Page, parsed_articles: list[ParsedArticle]) -> list[st
                 photographer=caption.photographer or "",
             )
             for position, caption in enumerate(parsed.captions, start=1)
-        )
+        ]
+        authors = [Author(name=name) for name in dict.fromkeys(parsed.authors)]
+        for instance in (article, *captions, *authors):
+            fit_to_columns(instance, article_warnings)
+        article.save()
+        mentioned = [zones[name] for name in dict.fromkeys([parsed.zone, *parsed.zones]) if name in zones]
+        article.zones.set(mentioned)
+        for order, name in enumerate(dict.fromkeys(author.name for author in authors), start=1):
+            author, _ = Author.objects.get_or_create(name=name)
+            ArticleAuthor.objects.create(article=article, author=author, order=order)
+        Caption.objects.bulk_create(captions)
         warnings.extend(f"#{parsed.position}: {warning}" for warning in article_warnings)
     return warnings

@@ -168,6 +168,8 @@ def _zip_members(zip_name: str, data: bytes) -> list[PageFile]:
     members = []
     for entry in entries:
         name = entry.filename = _member_name(entry)
+        if not name:  # zipfile cuts a name at its first NUL
+            raise UnsafeArchiveError(f"{zip_name}: 没有名字的条目 / an entry without a name")
         if entry.is_dir() or _ignorable(name):
             continue
         path = PurePosixPath(name.replace("\\", "/"))
