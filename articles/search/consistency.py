@@ -13,7 +13,7 @@ import datetime
 import logging
 from dataclasses import dataclass, field
 
-from .sync import _backend_and_index, _chunks, _take_rows, identifier, write_articles
+from .sync import _backend_and_index, _chunks, _take_rows, forget_rows, identifier, locked_writer, write_articles
 
 log = logging.getLogger(__name__)
 
@@ -153,14 +153,11 @@ def repair(timeout: float | None = None) -> Repair:
     A change committed meanwhile either was indexed already (and is rewritten, harmlessly) or still
     has its backlog row, which is read under the lock.
     """
-    from ..models import IndexBacklog
-    from .backend import WRITE_LOCK_TIMEOUT
     from .sync import drain_all
 
     database, unpreparable = database_fingerprints()
     backend, index = _backend_and_index()
-    writer = backend.writer(WRITE_LOCK_TIMEOUT if timeout is None else timeout)
-    try:
+    with locked_writer(backend, timeout) as writer:
         entries, strays = index_entries(writer.reader())
         drift = compare(database, entries, strays)
         drift.unpreparable = unpreparable
@@ -171,20 +168,13 @@ def repair(timeout: float | None = None) -> Repair:
         ids = drift.article_ids | {article_id for _, article_id in rows}
         result = write_articles(backend, index, writer, ids)
         backend.commit(writer, result.indexed + result.removed + len(strays))
-    except BaseException:
-        if not writer.is_closed:
-            writer.cancel()
-        raise
-    failed = set(result.failed)
-    done = [pk for pk, article_id in rows if article_id not in failed]
-    for chunk in _chunks(done):
-        IndexBacklog.objects.filter(pk__in=chunk).delete()
+    forget_rows(rows, result.failed)
     later = drain_all(timeout=timeout)  # rows committed while this ran
     return Repair(
         drift,
         indexed=result.indexed + later.indexed,
         removed=result.removed + later.removed + len(strays),
-        failed=tuple(sorted(failed | set(later.failed))),
+        failed=tuple(sorted({*result.failed, *later.failed})),
     )
 
 

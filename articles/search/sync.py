@@ -131,16 +131,36 @@ def _take_rows(own: set[int] | None, limit: int | None, skip: set[int], lock=Fal
     return sorted(rows.items())
 
 
-def _drain_once(own: set[int] | None, limit: int | None, skip: set[int], timeout: float | None) -> tuple:
-    """One writer, one commit; returns (SyncResult, rows taken)."""
-    from ..models import IndexBacklog
+@contextmanager
+def locked_writer(backend, timeout: float | None = None):
+    """The Whoosh writer (``LockError`` after ``timeout`` s, default WRITE_LOCK_TIMEOUT); cancelled if the
+    block raises. The block commits it (``backend.commit``) or cancels it."""
     from .backend import WRITE_LOCK_TIMEOUT
 
+    writer = backend.writer(WRITE_LOCK_TIMEOUT if timeout is None else timeout)
+    try:
+        yield writer
+    except BaseException:
+        if not writer.is_closed:
+            writer.cancel()
+        raise
+
+
+def forget_rows(rows: list[tuple[int, int]], failed: Iterable[int] = ()) -> None:
+    """Delete the backlog rows whose articles are in the index now (not those that ``failed``)."""
+    from ..models import IndexBacklog
+
+    failed = set(failed)
+    for chunk in _chunks([pk for pk, article_id in rows if article_id not in failed]):
+        IndexBacklog.objects.filter(pk__in=chunk).delete()
+
+
+def _drain_once(own: set[int] | None, limit: int | None, skip: set[int], timeout: float | None) -> tuple:
+    """One writer, one commit; returns (SyncResult, rows taken)."""
     backend, index = _backend_and_index()
     if not hasattr(backend, "writer"):
         return _drain_once_in_bulk(backend, index, own, limit, skip)
-    writer = backend.writer(WRITE_LOCK_TIMEOUT if timeout is None else timeout)  # LockError when busy
-    try:
+    with locked_writer(backend, timeout) as writer:
         # Rows are read while holding the lock, so two drains never take the same rows.
         rows = _take_rows(own, limit, skip)
         if not rows:
@@ -148,21 +168,12 @@ def _drain_once(own: set[int] | None, limit: int | None, skip: set[int], timeout
             return SyncResult(0, 0), 0
         result = write_articles(backend, index, writer, {article_id for _, article_id in rows})
         backend.commit(writer, result.indexed + result.removed)
-    except BaseException:
-        if not writer.is_closed:
-            writer.cancel()
-        raise
-    failed = set(result.failed)
-    done = [pk for pk, article_id in rows if article_id not in failed]
-    for chunk in _chunks(done):
-        IndexBacklog.objects.filter(pk__in=chunk).delete()
+    forget_rows(rows, result.failed)
     return result, len(rows)
 
 
 def _drain_once_in_bulk(backend, index, own, limit, skip) -> tuple:
     """Another engine: the rows taken are locked until the bulk request is done and they are deleted."""
-    from ..models import IndexBacklog
-
     with transaction.atomic():
         rows = _take_rows(own, limit, skip, lock=True)
         if not rows:
@@ -171,8 +182,7 @@ def _drain_once_in_bulk(backend, index, own, limit, skip) -> tuple:
         visible = [article for chunk in _chunks(ids) for article in index.index_queryset().filter(pk__in=chunk)]
         gone = sorted(set(ids) - {article.pk for article in visible})
         backend.apply(index, visible, [identifier(pk) for pk in gone])
-        for chunk in _chunks([pk for pk, _ in rows]):
-            IndexBacklog.objects.filter(pk__in=chunk).delete()
+        forget_rows(rows)
     return SyncResult(len(visible), len(gone)), len(rows)
 
 
