@@ -13,9 +13,10 @@
   commits in tens of milliseconds whatever the size of the index. Whoosh's policy (``MERGE_SMALL``:
   five or more small segments at a time, so each document is merged a logarithmic number of times)
   runs in ``tidy()``, after the editor's response is sent (see ``signals``), in large writes, and in
-  any write once the index has ``MAX_SEGMENTS`` segments. Why not on every save: Whoosh merges at
-  ~70 ms per document merged, more than the save itself; why at all: every segment costs each
-  search (+37 % measured with ten one-document segments next to 2000 articles).
+  any write once there are ``MAX_SMALL_SEGMENTS`` small segments (scripts, where no response comes).
+  Why not on every save: Whoosh merges at ~70 ms per document merged, more than the save itself;
+  why at all: every segment costs each search (+37 % measured with ten one-document segments next
+  to 2000 articles).
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ WRITE_LOCK_TIMEOUT = _lock_timeout(os.environ.get("KFQ_INDEX_LOCK_TIMEOUT"))  # 
 LOCK_POLL = 0.02  # seconds between attempts to take the lock
 HASH_FIELD = "kfq_hash"
 SMALL_WRITE = 200  # documents; a write this small commits without merging ...
-MAX_SEGMENTS = 10  # ... unless the index has this many segments
+MAX_SMALL_SEGMENTS = 10  # ... unless the index has this many segments of at most SMALL_WRITE documents
 
 
 def content_hash(doc: dict) -> str:
@@ -95,7 +96,8 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
     @staticmethod
     def commit(writer, documents: int) -> None:
         """Commit; a small write only adds its segment, unless small segments have piled up."""
-        if documents > SMALL_WRITE or len(writer.segments) >= MAX_SEGMENTS:
+        small = [segment for segment in writer.segments if segment.doc_count_all() <= SMALL_WRITE]
+        if documents > SMALL_WRITE or len(small) >= MAX_SMALL_SEGMENTS:
             writer.commit()  # Whoosh's default policy, MERGE_SMALL
         else:
             writer.commit(merge=False)

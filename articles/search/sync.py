@@ -33,8 +33,8 @@ from .backend import LockError
 log = logging.getLogger(__name__)
 
 DRAIN_EXTRA = 20  # older backlog rows an after-commit drain takes besides its own (keeps saves fast)
-DRAIN_CHUNK = 2000  # articles per Whoosh commit when the whole backlog is drained
 DEFERRED_BATCH = 2000  # articles an ingest run leaves in the backlog before writing them in one commit
+DRAIN_CHUNK = 5000  # rows per Whoosh commit when the whole backlog is drained (above a batch: one commit)
 QUERY_CHUNK = 500  # ids per SQL ``IN (...)``
 
 
