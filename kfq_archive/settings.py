@@ -93,9 +93,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
-    "haystack",
     "axes",
-    "articles",
+    "articles",  # before haystack: its rebuild_index command replaces haystack's for the Whoosh index
+    "haystack",
 ]
 
 MIDDLEWARE = [

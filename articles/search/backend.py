@@ -34,6 +34,7 @@ from whoosh.fields import ID as WHOOSH_ID
 from whoosh.fields import KEYWORD, NUMERIC, STORED, TEXT
 from whoosh.index import LockError
 from whoosh.util import fib
+from whoosh.writing import CLEAR
 
 __all__ = ["HASH_FIELD", "WRITE_LOCK_TIMEOUT", "ArchiveWhooshBackend", "ArchiveWhooshEngine", "LockError"]
 
@@ -54,6 +55,9 @@ LOCK_POLL = 0.02  # seconds between attempts to take the lock
 HASH_FIELD = "kfq_hash"
 SMALL_WRITE = 200  # documents; a write this small commits without merging ...
 MAX_SMALL_SEGMENTS = 10  # ... unless the index has this many segments of at most SMALL_WRITE documents
+REBUILD_LIMITMB = int(os.environ.get("KFQ_INDEX_BUILD_MB", 256))  # memory per writer process for a rebuild
+REBUILD_CHUNK = 1000  # articles read from the database at a time during a rebuild
+REBUILD_JOB = 100  # documents handed to a writer process at a time
 
 
 def content_hash(doc: dict) -> str:
@@ -126,19 +130,77 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         return doc
 
     def update(self, index, iterable, commit=True):
+        """(Re)index ``iterable`` in one writer (haystack's ``update_index`` batches).
+
+        Each document's old entries are looked up on one reader for the whole batch (Whoosh's
+        ``update_document`` opens a new reader for every document), and a document not in the index
+        yet is simply added: into an empty index (``clear_index`` then ``update_index``) nothing is
+        deleted at all.
+        """
         objects = list(iterable)
         if not objects:
             return
         writer = self.writer()
         try:
-            for obj in objects:
-                doc = self.document(index, obj)
-                if doc is not None:
-                    writer.update_document(**doc)
+            with writer.searcher() as searcher:
+                for obj in objects:
+                    doc = self.document(index, obj)
+                    if doc is None:
+                        continue
+                    for docnum in searcher.document_numbers(**{ID: doc[ID]}):
+                        writer.delete_document(docnum)
+                    writer.add_document(**doc)
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        self.commit(writer, len(objects))
+
+    def rebuild(self, index, *, procs: int = 1, chunk: int = REBUILD_CHUNK, progress=None) -> int:
+        """Replace the index with every article of ``index.index_queryset()``: one writer, one commit.
+
+        Documents are added (nothing to replace) by ``procs`` processes, each writing a segment of its
+        own (Whoosh's multiprocess writer; no merge afterwards), with a large memory budget so postings
+        are sorted in memory. The commit swaps the new segments in for all old ones at once: searches
+        see the old index until then, never an empty one. With a changed schema the index is created
+        anew first. Returns the number of documents.
+        """
+        from . import analysis
+
+        if not self.setup_complete:
+            self.setup()
+        stored = stored_schema(self.storage) if self.use_file_storage else None
+        if stored is None or schema_signature(stored) != schema_signature(self.schema):
+            self.delete_index()  # a new schema (or RAM storage): start from an empty index
+        # The dictionary (with every zone and author name) is built before the writer processes fork,
+        # so they share it instead of each reading the database.
+        analysis.mark_stale()
+        analysis.segmenter()
+        options = {"limitmb": REBUILD_LIMITMB}
+        if procs > 1:
+            options.update(procs=procs, multisegment=True, batchsize=REBUILD_JOB)
+        self.index = self.index.refresh()
+        writer = self.index.writer(timeout=WRITE_LOCK_TIMEOUT, delay=LOCK_POLL, **options)
+        written = 0
+        try:
+            queryset = index.index_queryset().order_by("pk")
+            last = None
+            while True:
+                batch = list((queryset.filter(pk__gt=last) if last is not None else queryset)[:chunk])
+                if not batch:
+                    break
+                for obj in batch:
+                    doc = self.document(index, obj)
+                    if doc is not None:
+                        writer.add_document(**doc)
+                        written += 1
+                last = batch[-1].pk
+                if progress:
+                    progress(written)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(mergetype=CLEAR)  # the new segments replace every old one
+        return written
 
     def remove(self, obj_or_string, commit=True):
         writer = self.writer()
@@ -148,6 +210,39 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             writer.cancel()
             raise
         self.commit(writer, 1)
+
+
+def stored_schema(storage):
+    """The schema the index on disk was written with (haystack opens it with the current one)."""
+    from whoosh.index import TOC, EmptyIndexError
+
+    try:
+        return TOC.read(storage, "MAIN").schema
+    except EmptyIndexError:
+        return None
+
+
+def schema_signature(schema) -> list[tuple]:
+    """What makes two schemas write the same index (field types, formats, boosts, columns), comparable
+    across pickling (Whoosh's own ``==`` is not: column types compare by identity)."""
+
+    def kind(value) -> str | None:
+        return type(value).__name__ if value is not None else None
+
+    return sorted(
+        (
+            name,
+            kind(field),
+            kind(field.format),
+            getattr(field.format, "field_boost", 1.0),
+            bool(field.scorable),
+            bool(field.stored),
+            bool(field.unique),
+            kind(field.column_type),
+            repr(getattr(field, "analyzer", None)),
+        )
+        for name, field in schema.items()
+    )
 
 
 def merge_small_would_merge(segments) -> bool:
