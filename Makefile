@@ -16,7 +16,7 @@ serve: $(BIN)/python
 	$(BIN)/python manage.py ingest seeds/
 	$(BIN)/python manage.py update_index --remove --verbosity 0
 	$(BIN)/python manage.py collectstatic --noinput
-	$(BIN)/gunicorn kfq_archive.wsgi --preload --bind 127.0.0.1:8000
+	$(BIN)/gunicorn kfq_archive.wsgi --preload --workers 2 --bind 127.0.0.1:8000
 
 test: $(BIN)/python
 	$(BIN)/pip install -e '.[dev]'
