@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from . import browse
-from .models import Article, Author, City, Issue, Page, Zone
+from .caching import conditional_page
+from .models import Article, ArticleAuthor, Author, City, Issue, Page, Zone
 from .places import SLUG_CODES, city_slug
 
 PER_PAGE = 20
@@ -25,12 +26,18 @@ def paginate(request, articles, per_page: int = PER_PAGE):
     return paginator.get_page(request.GET.get("page"))
 
 
+def authors() -> Prefetch:
+    """Each article's authorships with their authors, in one query."""
+    return Prefetch("authorships", ArticleAuthor.objects.select_related("author"))
+
+
 def listing(articles):
     """Articles for lists: with what a list line shows, loaded in a fixed number of queries."""
-    return articles.select_related("page__issue", "zone", "city").prefetch_related("authorships__author")
+    return articles.select_related("page__issue", "zone", "city").prefetch_related(authors())
 
 
 @require_GET
+@conditional_page
 def home(request):
     visible = browse.visible_articles()
     latest_issue = (
@@ -64,6 +71,7 @@ def city_by_slug(slug: str) -> City:
 
 
 @require_GET
+@conditional_page
 def city(request, slug):
     city = city_by_slug(slug)
     counts = browse.zone_counts()
@@ -82,6 +90,7 @@ def city(request, slug):
 
 
 @require_GET
+@conditional_page
 def zone_list(request):
     counts = browse.zone_counts()
     groups = defaultdict(list)
@@ -97,6 +106,7 @@ def zone_list(request):
 
 
 @require_GET
+@conditional_page
 def zone(request, pk):
     zone = get_object_or_404(Zone.objects.select_related("city", "county"), pk=pk)
     articles = browse.zone_articles(zone)
@@ -116,6 +126,7 @@ def published_issues():
 
 
 @require_GET
+@conditional_page
 def issue_list(request):
     visible = browse.visible_articles()
     issues = (
@@ -175,6 +186,7 @@ def page_articles(pages):
 
 
 @require_GET
+@conditional_page
 def issue(request, key):
     issue = issue_by_key(key)
     pages = page_articles(issue.pages.filter(is_published=True).order_by("label", "source_file", "pk"))
@@ -209,6 +221,7 @@ def masthead_facts(mastheads: list[str]) -> list[tuple[str, str]]:
 
 
 @require_GET
+@conditional_page
 def page(request, pk):
     page = get_object_or_404(
         Page.objects.select_related("issue").filter(is_published=True).filter(
@@ -241,35 +254,41 @@ def neighbours(article: Article) -> tuple[Article | None, Article | None]:
     """Previous and next article in the issue's reading order (in the page when the issue is unknown)."""
     visible = browse.visible_articles()
     scope = visible.filter(page__issue=article.page.issue) if article.page.issue else visible.filter(page=article.page)
-    ids = list(browse.reading_order(scope).values_list("id", flat=True))
-    index = ids.index(article.pk)
-    previous = ids[index - 1] if index > 0 else None
-    following = ids[index + 1] if index + 1 < len(ids) else None
-    found = Article.objects.in_bulk([pk for pk in (previous, following) if pk])
-    return found.get(previous), found.get(following)
+    # One query: what a link shows (title, or the body's start when untitled) for the whole issue.
+    ordered = list(browse.reading_order(scope).only("id", "title", "body_text"))
+    index = next(position for position, other in enumerate(ordered) if other.pk == article.pk)
+    previous = ordered[index - 1] if index > 0 else None
+    following = ordered[index + 1] if index + 1 < len(ordered) else None
+    return previous, following
 
 
 def related_articles(article: Article, limit: int = 5):
-    zone_ids = [zone.pk for zone in article.zones.all()]
-    if article.zone_id:
-        zone_ids.append(article.zone_id)
-    query = Q(zone__in=zone_ids) | Q(zones__in=zone_ids) if zone_ids else Q(pk__in=[])
+    """The ``limit`` newest visible articles sharing a zone (primary or mentioned) or the city; those
+    sharing a zone first. Found in the search index (no sort of the city's articles in the database)."""
+    from .search.engine_neutral import uses_whoosh
+    from .search.service import related_ids
+
+    zones = [zone.name for zone in article.zones.all()] + ([article.zone.name] if article.zone else [])
+    if uses_whoosh():
+        ids = related_ids(article.pk, list(dict.fromkeys(zones)), article.city.short if article.city else None, limit)
+        found = listing(Article.objects.filter(pk__in=ids)).in_bulk()
+        return [found[pk] for pk in ids if pk in found]
+    zone_ids = {zone.pk for zone in article.zones.all()} | ({article.zone_id} if article.zone_id else set())
+    query = Q(pk__in=[])
+    if zone_ids:
+        mentions = Article.zones.through.objects.filter(zone_id__in=zone_ids).values("article_id")
+        query = Q(zone__in=zone_ids) | Q(pk__in=mentions)
     if article.city_id:
         query |= Q(city=article.city_id)
-    others = browse.visible_articles().filter(query).exclude(pk=article.pk)
-    ids = list(browse.newest_first(others).values_list("id", flat=True))
-    ids = list(dict.fromkeys(ids))[:limit]
-    found = listing(Article.objects.filter(pk__in=ids)).in_bulk()
-    # Same zone first, then same city; newest first within each.
-    return sorted(
-        (found[pk] for pk in ids),
-        key=lambda other: 0 if other.zone_id and other.zone_id in zone_ids else 1,
-    )
+    others = listing(browse.newest_first(browse.visible_articles().filter(query).exclude(pk=article.pk)))[:limit]
+    return sorted(others, key=lambda other: 0 if other.zone_id and other.zone_id in zone_ids else 1)
 
 
 @require_GET
+@conditional_page
 def article(request, pk):
-    article = get_object_or_404(browse.visible_articles().with_related(), pk=pk)
+    shown = browse.visible_articles().select_related("page__issue", "zone", "city")
+    article = get_object_or_404(shown.prefetch_related("zones", "captions", authors()), pk=pk)
     terms = browse.highlight_terms(request.GET.get("hl"))
     paragraphs = [
         {"kind": paragraph.get("kind", "p"), "html": browse.highlight(paragraph.get("text", ""), terms)}
@@ -303,6 +322,7 @@ def article(request, pk):
 
 
 @require_GET
+@conditional_page
 def author(request, pk):
     author = get_object_or_404(Author, pk=pk)
     articles = browse.visible_articles().filter(authorships__author=author).distinct()

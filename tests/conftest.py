@@ -21,3 +21,12 @@ if os.environ.get("CI"):
 @pytest.fixture
 def seed_paths() -> list[Path]:
     return sorted(SEEDS.glob("*.txt"))
+
+
+@pytest.fixture(autouse=True)
+def fresh_page_cache():
+    """Each test starts without rendered pages kept by an earlier one (a rollback can bring a data
+    version back with other data behind it)."""
+    from articles.caching import forget_pages
+
+    forget_pages()

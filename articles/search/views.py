@@ -8,6 +8,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
+from ..caching import conditional_page
 from ..records import article_record
 from . import search  # the engine's search: Whoosh-native, or haystack's SearchQuerySet (engine_neutral)
 from .service import FACETS, FIELDS, SORTS, SearchInputError
@@ -60,6 +61,7 @@ def article_link(hit) -> str:
 
 
 @answers_503
+@conditional_page
 def search_page(request):
     params = request.GET
     notes = []
@@ -164,6 +166,7 @@ def _shown(value: str, limit: int = 40) -> str:
 
 
 @answers_503(json=True)
+@conditional_page
 def api_search(request):
     params = request.GET
     page = _page_number(params.get("page"))

@@ -1,0 +1,152 @@
+"""Reader pages keyed on the archive's data version: ETag / Last-Modified (a conditional GET gets a 304),
+``Cache-Control``, and a small per-process cache of rendered pages.
+
+The data version changes with everything a reader page shows:
+
+* the search index's generation: every change to what readers see (an article, its page, issue,
+  zone, authors, publishing) reaches the index, whose commit makes a new generation;
+* the newest row of the index backlog: such a change not in the index yet (its row is written in
+  the change's own transaction);
+* the newest entry of the admin history: editors' changes that touch no article (a zone without
+  articles, say) — every admin change and action is logged;
+* the release: templates, static files and code of this deployment.
+
+Changes made outside these paths (a database shell) are not seen until the next of them. With an
+engine other than Whoosh there is no local index generation: pages are then neither validated nor
+cached here.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import threading
+from collections import OrderedDict
+from datetime import UTC, datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+
+PAGE_CACHE_SIZE = int(os.environ.get("KFQ_PAGE_CACHE", 300))  # rendered pages kept per process (0: none)
+CACHE_CONTROL = {"public": True, "max_age": 0, "must_revalidate": True}  # always revalidated: edits show at once
+
+_pages: OrderedDict = OrderedDict()
+_lock = threading.Lock()
+_release: list[str] = []
+
+
+def release() -> str:
+    """A digest of the deployment's templates, static files and code (names, sizes, times)."""
+    if not _release:
+        digest = hashlib.blake2b(digest_size=8)
+        base = Path(settings.BASE_DIR)
+        manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+        roots = [base / "templates", base / "articles", base / "kfq_archive", manifest]
+        for root in roots:
+            files = [root] if root.is_file() else sorted(root.rglob("*")) if root.is_dir() else []
+            for path in files:
+                if path.is_file() and path.suffix in {".py", ".html", ".json", ".txt", ".xml"}:
+                    info = path.stat()
+                    digest.update(f"{path}:{info.st_size}:{info.st_mtime_ns}\n".encode())
+        _release.append(digest.hexdigest())
+    return _release[0]
+
+
+def data_version() -> tuple | None:
+    """(index generation, newest backlog row, newest admin history entry and its time); None when the
+    engine is not a local Whoosh index."""
+    from django.contrib.admin.models import LogEntry
+
+    from .models import IndexBacklog
+    from .search.engine_neutral import uses_whoosh
+    from .search.searcher import generation_stamp
+
+    if not uses_whoosh():
+        return None
+    stamp = generation_stamp()
+    quote = connection.ops.quote_name
+    backlog, log = quote(IndexBacklog._meta.db_table), quote(LogEntry._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT MAX(id) FROM {backlog}), (SELECT MAX(id) FROM {log}), "  # table names from the models
+            f"(SELECT MAX(action_time) FROM {log})"
+        )
+        backlog_id, log_id, log_time = cursor.fetchone()
+    return stamp, backlog_id, log_id, log_time
+
+
+def _last_modified(version: tuple) -> float | None:
+    """The newest of the index's commit time and the last admin change (seconds since the epoch)."""
+    stamp, _, _, log_time = version
+    times = [mtime_ns / 1e9 for _, _, mtime_ns, _ in stamp]
+    if isinstance(log_time, str):  # SQLite returns the aggregate as text
+        log_time = datetime.fromisoformat(log_time)
+    if isinstance(log_time, datetime):
+        times.append((log_time if log_time.tzinfo else log_time.replace(tzinfo=UTC)).timestamp())
+    return max(times) if times else None
+
+
+def _etag(version: tuple) -> str:
+    digest = hashlib.blake2b(repr((release(), version)).encode(), digest_size=12).hexdigest()
+    return f'"{digest}"'
+
+
+def _remember(key, response: HttpResponse) -> None:
+    if PAGE_CACHE_SIZE <= 0:
+        return
+    with _lock:
+        _pages[key] = (response.content, response["Content-Type"])
+        while len(_pages) > PAGE_CACHE_SIZE:
+            _pages.popitem(last=False)
+
+
+def _recall(key) -> HttpResponse | None:
+    with _lock:
+        found = _pages.get(key)
+        if found is not None:
+            _pages.move_to_end(key)
+    if found is None:
+        return None
+    content, content_type = found
+    return HttpResponse(content, content_type=content_type)
+
+
+def forget_pages() -> None:
+    with _lock:
+        _pages.clear()
+
+
+def conditional_page(view):
+    """A reader page (GET): 304 when the client has the current version; a rendered copy when this
+    process has one; otherwise rendered. Only 200 responses are validated and kept."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        version = data_version() if request.method in ("GET", "HEAD") else None
+        if version is None:
+            return view(request, *args, **kwargs)
+        etag, modified = _etag(version), _last_modified(version)
+        modified = int(modified) if modified is not None else None
+        not_modified = get_conditional_response(request, etag=etag, last_modified=modified)
+        if not_modified is not None:
+            patch_cache_control(not_modified, **CACHE_CONTROL)
+            return not_modified
+        key = (request.get_full_path(), version)
+        response = _recall(key)
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if response.status_code != 200 or response.streaming:
+                return response
+            _remember(key, response)
+        response["ETag"] = etag
+        if modified is not None:
+            response["Last-Modified"] = http_date(modified)
+        patch_cache_control(response, **CACHE_CONTROL)
+        return response
+
+    return wrapper
