@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import logging
 import re
 import zipfile
 import zlib
@@ -20,6 +21,8 @@ from django.conf import settings
 from .decoding import decode_page
 from .errors import FileTooLargeError, IngestError
 from .ingest import CREATED, IngestResult, ingest_page
+
+log = logging.getLogger(__name__)
 
 ZIP_SUFFIX = ".zip"
 # What zipfile raises on a damaged archive (truncated, corrupted, made up): a negative seek, a short read,
@@ -245,20 +248,25 @@ def ingest_files(
 
     The masthead printed on a page wins over both (``ingest_page`` reconciles and warns).
     """
-    from ..search.sync import deferred_indexing  # imported late: the search package loads haystack and jieba
+    # Imported late: the search package loads haystack and jieba.
+    from ..search.backend import LockError
+    from ..search.sync import deferred_indexing
 
     report = UploadReport()
     # Each page queues its articles for the index with its commit; the index takes them in one write.
-    with deferred_indexing():
-        for file in files:
-            result = ingest_page(
-                file.data,
-                PurePosixPath(file.name).name,
-                issue_year=issue_year or file.year,
-                issue_number=issue_number or file.number,
-                issue_date=issue_date,
-                page_label=page_label or file.label,
-                publish=False,
-            )
-            report.outcomes.append(UploadOutcome(file.name, result.status, result))
+    try:
+        with deferred_indexing():
+            for file in files:
+                result = ingest_page(
+                    file.data,
+                    PurePosixPath(file.name).name,
+                    issue_year=issue_year or file.year,
+                    issue_number=issue_number or file.number,
+                    issue_date=issue_date,
+                    page_label=page_label or file.label,
+                    publish=False,
+                )
+                report.outcomes.append(UploadOutcome(file.name, result.status, result))
+    except LockError:  # the pages are stored (unpublished, so nothing is missing from search yet)
+        log.warning("search index busy after an upload; its articles wait in the index backlog")
     return report

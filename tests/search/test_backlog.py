@@ -11,6 +11,7 @@ from articles.search import backend as backend_module
 from articles.search import searcher
 from articles.search.sync import sync_on_commit
 
+from .conftest import clear_index, empty_archive
 from .helpers import check_index, ids, indexed_ids, visible, visible_ids, whoosh_writer
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -132,3 +133,25 @@ def test_lock_timeout_setting_is_checked():
     for bad in ("soon", "-1", "inf", "nan"):
         with pytest.raises(ImproperlyConfigured, match="KFQ_INDEX_LOCK_TIMEOUT"):
             backend_module._lock_timeout(bad)
+
+
+def test_an_upload_while_the_index_is_busy_stores_its_pages_and_queues_them(monkeypatch, caplog, seed_paths):
+    from articles.models import Page
+    from articles.services.upload import PageFile, ingest_files
+
+    empty_archive()
+    clear_index()
+    searcher.get_searcher()  # an empty index
+    monkeypatch.setattr(backend_module, "WRITE_LOCK_TIMEOUT", 0.2)
+    holder = whoosh_writer()
+    try:
+        with caplog.at_level(logging.WARNING):
+            report = ingest_files([PageFile(path.name, path.read_bytes()) for path in seed_paths[:2]])
+    finally:
+        holder.cancel()
+    assert len(report.created) == 2 and Page.objects.count() == 2
+    assert "wait in the index backlog" in caplog.text
+    queued = set(IndexBacklog.objects.values_list("article_id", flat=True))
+    assert queued == set(Article.objects.values_list("pk", flat=True))
+    assert check_index("--repair")[0]
+    assert not IndexBacklog.objects.exists()
