@@ -270,9 +270,11 @@ def related_articles(article: Article, limit: int = 5):
 
     zones = [zone.name for zone in article.zones.all()] + ([article.zone.name] if article.zone else [])
     if uses_whoosh():
-        ids = related_ids(article.pk, list(dict.fromkeys(zones)), article.city.short if article.city else None, limit)
-        found = listing(Article.objects.filter(pk__in=ids)).in_bulk()
-        return [found[pk] for pk in ids if pk in found]
+        # A few spare ids: an index entry whose article has gone or been hidden must not empty the list.
+        city = article.city.short if article.city else None
+        ids = related_ids(article.pk, list(dict.fromkeys(zones)), city, limit * 3)
+        found = listing(browse.visible_articles().filter(pk__in=ids)).in_bulk()
+        return [found[pk] for pk in ids if pk in found][:limit]
     zone_ids = {zone.pk for zone in article.zones.all()} | ({article.zone_id} if article.zone_id else set())
     query = Q(pk__in=[])
     if zone_ids:

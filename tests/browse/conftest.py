@@ -10,6 +10,8 @@ SEEDS = Path(__file__).resolve().parent.parent.parent / "seeds"
 
 
 def ingest_seeds() -> None:
+    # The index outlives each test's database rollback: start from an empty one, as a fresh archive does.
+    call_command("clear_index", interactive=False, verbosity=0)
     out, err = StringIO(), StringIO()
     try:
         call_command("ingest", str(SEEDS), stdout=out, stderr=err)
