@@ -148,7 +148,9 @@ def split_article(article: Article, at: int, *, title: str = "") -> SplitResult:
         if not 0 < at < len(paragraphs):
             raise EditingError("拆分位置必须在两段之间 / the cut must fall between two paragraphs")
         head, tail = paragraphs[:at], paragraphs[at:]
-        if not title and tail[0].get("kind") == "h":
+        # A heading too long for a title (PostgreSQL would refuse it) stays the first paragraph.
+        fits = len(tail[0]["text"]) <= Article._meta.get_field("title").max_length
+        if not title and tail[0].get("kind") == "h" and fits:
             title, tail = tail[0]["text"], tail[1:]
         _shift(article.page_id, after=article.position + 1, by=1)
         article.paragraphs = head

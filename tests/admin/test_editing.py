@@ -273,3 +273,15 @@ def test_reparse_after_merge_does_not_bring_the_last_article_back(editor_client,
     assert "重复" in told
     assert page.articles.count() == 6
     assert list(page.articles.values_list("title", flat=True)).count(last_title) == 1
+
+
+def test_split_at_a_heading_too_long_for_a_title_keeps_it_as_a_paragraph(editor_client, page):
+    """An editor's section heading may be longer than a title column holds (PostgreSQL refused the split)."""
+    article = page.articles.get(position=1)
+    heading = "很长的小标题" * 60
+    Article.objects.filter(pk=article.pk).update(paragraphs=[*article.paragraphs[:2], {"kind": "h", "text": heading}])
+    url = reverse("admin:articles_article_split", args=[article.pk])
+    response = editor_client.post(url, {"at": 2}, follow=True)
+    assert response.status_code == 200
+    new = page.articles.get(position=2)
+    assert new.title == "" and new.paragraphs == [{"kind": "h", "text": heading}]
