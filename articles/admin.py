@@ -62,6 +62,14 @@ class WarningsFilter(admin.SimpleListFilter):
         return queryset
 
 
+class NulFreeSearchMixin:
+    """Autocomplete's search term reaches the database unchecked; PostgreSQL refuses a NUL character in it
+    (no stored text holds one, so dropping it changes no answer)."""
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
+
+
 class PublishActionsMixin:
     """公开 / 撤下 for issues, pages and articles, logged per object and synced to search."""
 
@@ -108,7 +116,7 @@ class PageInline(admin.TabularInline):
 
 
 @admin.register(Issue)
-class IssueAdmin(PublishActionsMixin, admin.ModelAdmin):
+class IssueAdmin(NulFreeSearchMixin, PublishActionsMixin, admin.ModelAdmin):
     publish_noun = "期（含其版面）"
     list_display = ("label", "year", "number", "date", "is_published", "pages_count", "articles_count")
     list_filter = ("is_published", "year")
@@ -573,7 +581,7 @@ class ArticleAdmin(PublishActionsMixin, admin.ModelAdmin):
 
 
 @admin.register(Zone)
-class ZoneAdmin(admin.ModelAdmin):
+class ZoneAdmin(NulFreeSearchMixin, admin.ModelAdmin):
     list_display = ("name", "short", "kind", "level", "city", "county", "source", "uncertain", "articles_count")
     list_filter = ("source", "uncertain", "level", "kind", "city")
     list_editable = ("level", "uncertain")
@@ -649,7 +657,7 @@ class ZoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(NulFreeSearchMixin, admin.ModelAdmin):
     list_display = ("name", "articles_count")
     search_fields = ("name",)
 
@@ -662,13 +670,13 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(City)
-class CityAdmin(admin.ModelAdmin):
+class CityAdmin(NulFreeSearchMixin, admin.ModelAdmin):
     list_display = ("name", "short", "code")
     search_fields = ("name", "short", "code")
 
 
 @admin.register(County)
-class CountyAdmin(admin.ModelAdmin):
+class CountyAdmin(NulFreeSearchMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "city")
     list_filter = ("city", "kind")
     search_fields = ("name", "short", "city__name")

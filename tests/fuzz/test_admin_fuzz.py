@@ -1,5 +1,6 @@
-"""The admin upload with random bytes, broken zips and hostile file names: a clear error on the form and the
-database and search index unchanged, or every file stored whole (and fitting its columns)."""
+"""The editors' admin: the upload with random bytes, broken zips and hostile file names (a clear error on the
+form and the database and search index unchanged, or every file stored whole and fitting its columns); the
+autocomplete boxes with any search term."""
 
 import io
 import warnings
@@ -98,3 +99,15 @@ def test_a_zip_entry_without_a_name_is_refused(editor):
     assert response.status_code == 200
     assert "没有名字的条目" in response.content.decode()
     assert state() == before
+
+
+@pytest.mark.parametrize("field", ["zone", "zones", "city"])
+@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+@given(term=st.lists(st.sampled_from(["\x00", "长子", "'", "%", "_", "\\"]) | st.text(UNICODE, max_size=3)).map("".join))
+def test_admin_autocomplete_answers_any_term(editor, field, term):
+    """Found by fuzzing on PostgreSQL: a NUL in the autocomplete term was a 500."""
+    client = Client()
+    client.force_login(editor)
+    params = {"term": term, "app_label": "articles", "model_name": "article", "field_name": field}
+    response = client.get("/admin/autocomplete/", params)
+    assert response.status_code == 200 and "results" in response.json()
