@@ -55,7 +55,7 @@ LOCK_POLL = 0.02  # seconds between attempts to take the lock
 HASH_FIELD = "kfq_hash"
 SMALL_WRITE = 200  # documents; a write this small commits without merging ...
 MAX_SMALL_SEGMENTS = 10  # ... unless the index has this many segments of at most SMALL_WRITE documents
-REBUILD_LIMITMB = int(os.environ.get("KFQ_INDEX_BUILD_MB", 256))  # memory per writer process for a rebuild
+REBUILD_LIMITMB = 256  # MB of memory per writer process for a rebuild (postings sorted in memory)
 REBUILD_CHUNK = 1000  # articles read from the database at a time during a rebuild
 REBUILD_JOB = 100  # documents handed to a writer process at a time
 
@@ -78,8 +78,13 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 else:
                     replacement = WHOOSH_ID(stored=True, sortable=True)
             elif kind in ("bigram", "words"):
+                # Bigram fields keep positions (a phrase is consecutive bigrams); jieba word fields only
+                # rank, by frequency: without positions their postings are a third the size to read.
                 replacement = TEXT(
-                    analyzer=field_class.analyzer, phrase=True, stored=False, field_boost=field_class.boost
+                    analyzer=field_class.analyzer,
+                    phrase=kind == "bigram",
+                    stored=False,
+                    field_boost=field_class.boost,
                 )
             elif field_class.field_type == "integer":
                 replacement = NUMERIC(stored=field_class.stored, numtype=int, bits=64, sortable=True)
