@@ -27,12 +27,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
-PAGE_CACHE_SIZE = int(os.environ.get("KFQ_PAGE_CACHE", 300))  # rendered pages kept per process (0: none)
+
+def _page_cache_size(raw: str | None) -> int:
+    if raw is None or not raw.strip():
+        return 300
+    if not raw.strip().isdigit():
+        raise ImproperlyConfigured(f"KFQ_PAGE_CACHE 必须是非负整数 / must be a whole number ≥ 0 (pages), got {raw!r}")
+    return int(raw)
+
+
+PAGE_CACHE_SIZE = _page_cache_size(os.environ.get("KFQ_PAGE_CACHE"))  # rendered pages kept per process (0: none)
 CACHE_CONTROL = {"public": True, "max_age": 0, "must_revalidate": True}  # always revalidated: edits show at once
 
 _pages: OrderedDict = OrderedDict()

@@ -7,7 +7,9 @@
 Everything happens in a data folder of its own (a temporary one, DIR with --keep, never ./var):
 migrate, a synthetic corpus (bench/make_corpus.py) ingested through the real ingest service,
 ``rebuild_index``, the project's own search function (the one the JSON API calls) over a fixed query
-set, then gunicorn (2 workers, --preload) on 127.0.0.1 under a small bounded closed-loop client.
+set, then gunicorn (2 workers, --preload) on 127.0.0.1 under a small bounded closed-loop client:
+once as configured (rendered pages kept per process for the data version, ``KFQ_PAGE_CACHE``) and
+once with that cache off, so every request is rendered.
 
 Baselines on the same data and index:
 
@@ -22,10 +24,12 @@ Baselines on the same data and index:
   words on the ``text`` field, a phrase as a Phrase of jieba words; same filter, sort, facets;
 * raw jieba: search-mode tokenisation of the same texts.
 
-Our search is timed "cold": before each timed call the answers and word/phrase document sets kept
-for recent queries are dropped (``service.forget_answers``), so every timed call finds its matches
-in the index; what is kept per index generation whatever the query (facet value sets, unfiltered
-counts) stays, as it would in a worker. Repeated calls with the caches kept are reported as "warm".
+Our search is timed "cold": before each timed call the answers, word/phrase document sets and
+decoded postings kept from earlier queries are dropped (``service.forget_answers``), so every timed
+call reads its terms from the index; what is kept per index generation whatever the query (facet
+values, date order, unfiltered counts) stays, as it would in a worker. "hot postings": the same with
+the decoded postings of earlier queries kept (a new query made of words seen before); "warm": the
+same query again (its answer kept).
 
 ``--ingest-pages K`` ingests only the first K pages with the index kept in step (the ingest
 figures), and loads the rest through the same ``ingest_page`` with the index left to the rebuild
@@ -58,7 +62,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 T0 = time.perf_counter()
-PHASES = ("rebuild", "raw-rebuild", "jieba", "search", "save", "http")
+PHASES = ("rebuild", "raw-rebuild", "jieba", "search", "save", "http", "http-uncached")
 
 
 def log(message: str) -> None:
@@ -309,8 +313,10 @@ def query_set() -> list[tuple[str, dict]]:
     return queries
 
 
-def time_ours(queries, reps: int, *, cold: bool) -> dict:
-    from articles.search import service
+def time_ours(queries, reps: int, *, cold: bool, keep_postings: bool = False) -> dict:
+    """``cold``: before each call, drop what earlier queries left (answers, document sets and, unless
+    ``keep_postings``, the decoded postings of their terms); otherwise repeat with everything kept."""
+    from articles.search import arrays, service
 
     per_query: dict[str, list[float]] = {}
     counts = {}
@@ -321,7 +327,10 @@ def time_ours(queries, reps: int, *, cold: bool) -> dict:
         times = []
         for _ in range(reps):
             if cold:
+                postings = dict(arrays._postings_cache.items) if keep_postings else None
                 service.forget_answers()
+                if postings:
+                    arrays._postings_cache.items.update(postings)
             started = time.perf_counter()
             service.search(**kwargs)
             times.append((time.perf_counter() - started) * 1000)
@@ -371,10 +380,11 @@ def facet_groups() -> dict:
 
 
 def jieba_terms_query(kwargs: dict):
-    """The query a plain jieba-word index would run (not our matching): each word the And of its jieba
-    words on ``text`` (the title field for title, authors for author), a quoted phrase a Phrase of them."""
+    """The query a plain jieba-word index would run (not our matching): each word, quoted or not, the And
+    of its jieba words on ``text`` (the title field for title, authors for author; the word fields
+    keep no positions)."""
     from whoosh import sorting
-    from whoosh.query import And, AndNot, Every, Or, Phrase, Term
+    from whoosh.query import And, AndNot, Every, Or, Term
 
     from articles.search import analysis
     from articles.search.query import parse as parse_query
@@ -387,8 +397,6 @@ def jieba_terms_query(kwargs: dict):
         if fieldname == "authors":
             return Term("authors", term.text)
         words = analysis.words(term.text) or [term.text.lower()]
-        if term.phrase and len(words) > 1:
-            return Phrase(fieldname, words)
         return And([Term(fieldname, word) for word in words]) if len(words) > 1 else Term(fieldname, words[0])
 
     groups = [Or([clause(term) for term in group]) for group in parsed.groups]
@@ -461,11 +469,12 @@ def summary(per_query: dict[str, list[float]]) -> dict:
 def search_phase(queries, reps: int) -> dict:
     load = load_average()
     ours = time_ours(queries, reps, cold=True)
+    hot = time_ours(queries, reps, cold=True, keep_postings=True)
     warm = time_ours(queries, reps, cold=False)
     raw = time_raw_whoosh(queries, reps)
     jieba = time_raw_whoosh(queries, reps, jieba_terms=True)
     mismatched = {name for name in ours["counts"] if ours["counts"][name] != raw["counts"][name]}
-    ours_s, warm_s, raw_s, jieba_s = (summary(x["per_query"]) for x in (ours, warm, raw, jieba))
+    ours_s, hot_s, warm_s, raw_s, jieba_s = (summary(x["per_query"]) for x in (ours, hot, warm, raw, jieba))
     api_times = time_api(queries, max(3, reps // 3))
     return {
         "search_p50_ms": ours_s["p50"],
@@ -475,6 +484,8 @@ def search_phase(queries, reps: int) -> dict:
         "search_p95_raw_whoosh_ms": raw_s["p95"],
         "search_p99_raw_whoosh_ms": raw_s["p99"],
         "search_p95_ratio": round(ours_s["p95"] / raw_s["p95"], 2),
+        "search_hot_postings_p50_ms": hot_s["p50"],
+        "search_hot_postings_p95_ms": hot_s["p95"],
         "search_warm_p50_ms": warm_s["p50"],
         "search_warm_p95_ms": warm_s["p95"],
         "search_p95_raw_whoosh_jieba_terms_ms": jieba_s["p95"],
@@ -537,11 +548,16 @@ def free_port() -> int:
 
 
 def get(port: int, path: str, timeout: float = 30.0, headers: dict | None = None) -> tuple[int, bytes]:
+    status, body, _ = request(port, path, timeout, headers)
+    return status, body
+
+
+def request(port: int, path: str, timeout: float = 30.0, headers: dict | None = None) -> tuple[int, bytes, dict]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         connection.request("GET", path, headers={"Host": "127.0.0.1", **(headers or {})})
         response = connection.getresponse()
-        return response.status, response.read()
+        return response.status, response.read(), dict(response.getheaders())
     finally:
         connection.close()
 
@@ -561,10 +577,27 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def load(port: int, paths: list[str], concurrency: int, max_requests: int, max_seconds: float) -> dict:
+def memory_mb(pid: int) -> dict:
+    """Resident (RSS), proportional (PSS: shared pages split between the processes sharing them) and
+    private memory of a process, from /proc/PID/smaps_rollup."""
+    fields = {}
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+            name, _, rest = line.partition(":")
+            fields[name] = int(rest.split()[0]) / 1024
+    except OSError:
+        return {}
+    private = fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
+    return {"rss": round(fields.get("Rss", 0), 1), "pss": round(fields.get("Pss", 0), 1), "private": round(private, 1)}
+
+
+def load(
+    port: int, paths: list[str], concurrency: int, max_requests: int, max_seconds: float, etags: dict | None = None
+) -> dict:
     """A bounded closed-loop load: ``concurrency`` clients, each sends its next request when the last
-    one is answered; stops after ``max_requests`` requests or ``max_seconds``. Plain GETs (no
-    conditional headers): every request is rendered."""
+    one is answered; stops after ``max_requests`` requests or ``max_seconds``. Plain GETs, or with
+    ``etags`` conditional GETs (If-None-Match: a browser revalidating what it has; 304 counts as
+    answered)."""
     lock = threading.Lock()
     state = {"next": 0}
     latencies: list[float] = []
@@ -578,9 +611,11 @@ def load(port: int, paths: list[str], concurrency: int, max_requests: int, max_s
                 if index >= max_requests or time.perf_counter() > deadline:
                     return
                 state["next"] += 1
+            path = paths[index % len(paths)]
+            headers = {"If-None-Match": etags[path]} if etags and path in etags else None
             started = time.perf_counter()
             try:
-                status, _ = get(port, paths[index % len(paths)])
+                status, _ = get(port, path, headers=headers)
             except OSError as error:
                 status = type(error).__name__
             elapsed = (time.perf_counter() - started) * 1000
@@ -604,19 +639,25 @@ def load(port: int, paths: list[str], concurrency: int, max_requests: int, max_s
         "p50_ms": round(percentile(latencies, 50), 1),
         "p95_ms": round(percentile(latencies, 95), 1),
         "p99_ms": round(percentile(latencies, 99), 1),
-        "non_200": sum(count for status, count in statuses.items() if status != 200),
+        "non_200": sum(count for status, count in statuses.items() if status not in (200, 304)),
+        "not_modified": statuses.get(304, 0),
         "client_cpu_share": round((time.process_time() - cpu_before) / wall, 2),
         "load_average_before": load_before,
     }
 
 
-def gunicorn_phase(data_dir: Path, queries, args) -> dict:
+def gunicorn_phase(data_dir: Path, queries, args, *, page_cache: str | None = None, edits: bool = True) -> dict:
+    """gunicorn with 2 workers (--preload) under load: article pages, search pages, the JSON API, article
+    pages revalidated (If-None-Match); worker memory; with ``edits``, save→searchable over HTTP.
+    ``page_cache``: KFQ_PAGE_CACHE for the server (None: its default)."""
     import random
 
     from articles.models import Article
 
     port = free_port()
     env = {**os.environ, "KFQ_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "kfq_archive.settings"}
+    if page_cache is not None:
+        env["KFQ_PAGE_CACHE"] = page_cache
     gunicorn = Path(sys.executable).parent / "gunicorn"
     command = [
         str(gunicorn),
@@ -670,18 +711,29 @@ def gunicorn_phase(data_dir: Path, queries, args) -> dict:
         for path in article_paths[:20] + search_paths * 2 + api_paths * 2:  # warm both workers
             get(port, path)
 
-        for name, paths in (("article", article_paths), ("search", search_paths), ("api", api_paths)):
+        phases = [("article", article_paths, None), ("search", search_paths, None), ("api", api_paths, None)]
+        for name, paths, etags in phases:
             log(f"  load: {name}, {args.concurrency} clients, ≤{args.max_requests} requests, ≤{args.load_seconds}s")
-            out[name] = load(port, paths, args.concurrency, args.max_requests, args.load_seconds)
+            out[name] = load(port, paths, args.concurrency, args.max_requests, args.load_seconds, etags)
             log(f"    {out[name]}")
+        etags = {path: request(port, path)[2].get("ETag") for path in article_paths}
+        etags = {path: tag for path, tag in etags.items() if tag}
+        if etags:
+            log("  load: article pages revalidated (If-None-Match)")
+            out["article_revalidated"] = load(
+                port, article_paths, args.concurrency, args.max_requests, args.load_seconds, etags
+            )
+            log(f"    {out['article_revalidated']}")
         out["worker_rss_mb"] = [round(rss_mb(pid), 1) for pid in workers]
+        out["worker_memory_mb"] = [memory_mb(pid) for pid in workers]
         out["master_rss_mb"] = round(rss_mb(process.pid), 1)
 
         def found_over_http(token: str, pk: int) -> bool:
             status, body = get(port, "/api/v1/search/?" + urllib.parse.urlencode({"q": token}))
             return status == 200 and any(hit["id"] == pk for hit in json.loads(body)["results"])
 
-        out["save_to_searchable_http_ms"] = [round(t, 1) for t in save_to_searchable(found_over_http)]
+        if edits:
+            out["save_to_searchable_http_ms"] = [round(t, 1) for t in save_to_searchable(found_over_http)]
     finally:
         process.terminate()
         try:
@@ -709,9 +761,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=4, help="HTTP clients")
     parser.add_argument("--max-requests", type=int, default=3000, help="per load phase")
     parser.add_argument("--load-seconds", type=float, default=20.0, help="per load phase")
-    parser.add_argument("--no-http", action="store_true", help="same as --skip http")
+    parser.add_argument("--no-http", action="store_true", help="same as --skip http,http-uncached")
     args = parser.parse_args(argv)
-    args.skip = {name.strip() for name in args.skip.split(",") if name.strip()} | ({"http"} if args.no_http else set())
+    args.skip = {name.strip() for name in args.skip.split(",") if name.strip()}
+    if args.no_http:
+        args.skip |= {"http", "http-uncached"}
     unknown = args.skip - set(PHASES)
     if unknown:
         parser.error(f"--skip: unknown phases {sorted(unknown)}; known: {', '.join(PHASES)}")
@@ -855,9 +909,22 @@ def run(data_dir: Path, args) -> dict:
                 "article_rps": http_figures["article"]["rps"],
                 "search_rps": http_figures["search"]["rps"],
                 "api_rps": http_figures["api"]["rps"],
+                "article_revalidated_rps": http_figures.get("article_revalidated", {}).get("rps"),
                 "worker_rss_mb": max(http_figures["worker_rss_mb"]),
+                "worker_private_mb": max((m.get("private", 0) for m in http_figures["worker_memory_mb"]), default=None),
                 "save_to_searchable_http_ms": round(statistics.median(http_figures["save_to_searchable_http_ms"]), 1),
                 "http": http_figures,
+            }
+        )
+    if "http-uncached" not in args.skip:
+        log("gunicorn again without the page cache (KFQ_PAGE_CACHE=0): every page rendered")
+        uncached = gunicorn_phase(data_dir, queries, args, page_cache="0", edits=False)
+        figures.update(
+            {
+                "article_rps_no_page_cache": uncached["article"]["rps"],
+                "search_rps_no_page_cache": uncached["search"]["rps"],
+                "api_rps_no_page_cache": uncached["api"]["rps"],
+                "http_no_page_cache": uncached,
             }
         )
     figures["targets"] = targets(figures)

@@ -91,3 +91,13 @@ def test_not_found_is_neither_validated_nor_kept(client):
     response = client.get("/articles/999999/")
     assert response.status_code == 404
     assert not response.has_header("ETag")
+
+
+def test_the_page_cache_size_is_checked():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from articles.caching import _page_cache_size
+
+    assert _page_cache_size(None) == 300 and _page_cache_size("0") == 0 and _page_cache_size(" 50 ") == 50
+    with pytest.raises(ImproperlyConfigured, match="KFQ_PAGE_CACHE"):
+        _page_cache_size("many")
