@@ -37,21 +37,26 @@ def _page_number(raw: str | None) -> int | None:
 LINK_PARAMS = ("q", "field", "sort", *FACETS)
 
 
-def _link(params, **changes) -> str:
-    """The current query string with ``changes`` (None removes a key; lists replace values)."""
-    query = params.copy()
-    for key in list(query):
-        if key not in LINK_PARAMS:
-            del query[key]
-    for key, value in changes.items():
-        if value is None:
-            query.pop(key, None)
-        elif isinstance(value, list):
-            query.setlist(key, value)
-        else:
-            query[key] = value
-    encoded = query.urlencode()
-    return f"?{encoded}" if encoded else "?"
+FACET_SHOWN = 12  # values a facet lists: the most frequent and any chosen; the rest behind "全部 N 项"
+EXPAND = "expand"  # ?expand=<facet> lists all of that facet's values (not carried over by other links)
+
+
+class Links:
+    """Links to this search with some parameters changed (None removes a key; lists replace values).
+    The page has one per facet value: the kept parameters are read once, not copied per link."""
+
+    def __init__(self, params):
+        self.kept = {key: params.getlist(key) for key in params if key in LINK_PARAMS}
+
+    def __call__(self, **changes) -> str:
+        query = dict(self.kept)
+        for key, value in changes.items():
+            if value is None:
+                query.pop(key, None)
+            else:
+                query[key] = value if isinstance(value, list) else [value]
+        encoded = urlencode([(key, value) for key, values in query.items() for value in values])
+        return f"?{encoded}" if encoded else "?"
 
 
 def article_link(hit) -> str:
@@ -76,6 +81,7 @@ def search_page(request):
         notes.append("页码无效，已显示第 1 页。")
         page = 1
     filters = _filters(params)
+    link_to = Links(params)
     result = search(params.get("q", ""), field=field, filters=filters, sort=sort, page=page)
     if result.count and page > result.pages:
         notes.append(f"没有第 {page} 页，已显示最后一页（第 {result.pages} 页）。")
@@ -85,7 +91,7 @@ def search_page(request):
         notes.append("检索词里没有可检索的文字（只有符号），下面列出全部文章。")
 
     active = [
-        {"label": FACETS[name][1], "value": value, "remove": _link(params, **{name: [v for v in values if v != value]})}
+        {"label": FACETS[name][1], "value": value, "remove": link_to(**{name: [v for v in values if v != value]})}
         for name, values in result.filters.items()
         for value in values
     ]
@@ -96,31 +102,44 @@ def search_page(request):
         def toggled(value, chosen=chosen):
             return [v for v in chosen if v != value] if value in chosen else [*chosen, value]
 
+        counted = result.facets[name]
+        expanded = params.get(EXPAND) == name
+        shown = [item for rank, item in enumerate(counted) if expanded or rank < FACET_SHOWN or item[0] in chosen]
         values = [
             {
                 "value": value,
                 "count": count,
                 "active": value in chosen,
-                "link": _link(params, **{name: toggled(value)}),
+                "link": link_to(**{name: toggled(value)}),
             }
-            for value, count in result.facets[name]
+            for value, count in shown
         ]
         if values:
-            facets.append({"name": name, "label": label, "values": values})
+            here = {"page": str(result.page)} if result.page > 1 else {}
+            facets.append(
+                {
+                    "name": name,
+                    "label": label,
+                    "values": values,
+                    "total": len(counted),
+                    "more": link_to(**{EXPAND: name}, **here) if len(shown) < len(counted) else None,
+                    "less": link_to(**here) if expanded and len(counted) > FACET_SHOWN else None,
+                }
+            )
     suggestions = []
     for suggestion in result.suggestions:
         if "drop" in suggestion:
             name, value = suggestion["drop"]
-            link = _link(params, **{name: [v for v in result.filters.get(name, []) if v != value]})
+            link = link_to(**{name: [v for v in result.filters.get(name, []) if v != value]})
         else:
             changes = dict(suggestion["params"])
             if changes.get("q") == "":
                 changes["q"] = None
                 changes.update({name: None for name in FACETS if name not in changes})
-            link = _link(params, **changes)
+            link = link_to(**changes)
         suggestions.append({"text": suggestion["text"], "link": link})
     related = [
-        {"label": FACETS[name][1], "value": value, "count": count, "link": _link(params, q=None, **{name: [value]})}
+        {"label": FACETS[name][1], "value": value, "count": count, "link": link_to(q=None, **{name: [value]})}
         for name, value, count in result.related
     ]
     hits = [
@@ -143,15 +162,16 @@ def search_page(request):
         "field": result.field,
         "fields": FIELDS,
         "sort": result.sort,
-        "sorts": [{"key": key, "label": label, "link": _link(params, sort=key)} for key, label in SORTS.items()],
+        "sorts": [{"key": key, "label": label, "link": link_to(sort=key)} for key, label in SORTS.items()],
         "facets": facets,
+        "facet_shown": FACET_SHOWN,
         "active": active,
-        "clear_filters": _link(params, **{name: None for name in FACETS}),
+        "clear_filters": link_to(**{name: None for name in FACETS}),
         "suggestions": suggestions,
         "related": related,
         "hidden_filters": [(name, value) for name, values in result.filters.items() for value in values],
-        "previous_link": _link(params, page=str(result.page - 1)) if result.page > 1 else None,
-        "next_link": _link(params, page=str(result.page + 1)) if result.page < result.pages else None,
+        "previous_link": link_to(page=str(result.page - 1)) if result.page > 1 else None,
+        "next_link": link_to(page=str(result.page + 1)) if result.page < result.pages else None,
     }
     return render(request, "search/search.html", context)
 
