@@ -509,7 +509,9 @@ def save_to_searchable(find, reps: int = 5) -> list[float]:
     from django.db import transaction
 
     from articles.models import Article
+    from articles.search import analysis
 
+    analysis.segmenter()  # the saving process's jieba dictionary, as in a gunicorn worker (--preload)
     article = Article.objects.visible().order_by("pk")[Article.objects.visible().count() // 2]
     original = article.title
     marks = "甲乙丙丁戊己庚辛壬癸"
