@@ -23,6 +23,16 @@ def seed_paths() -> list[Path]:
     return sorted(SEEDS.glob("*.txt"))
 
 
+@pytest.fixture
+def indexed_seeds():
+    """The five seed pages ingested and indexed, committed (for tests with ``transaction=True``); the
+    index emptied afterwards."""
+    from tests.search.conftest import indexed
+
+    with indexed(SEEDS):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def fresh_page_cache():
     """Each test starts without rendered pages kept by an earlier one (a rollback can bring a data

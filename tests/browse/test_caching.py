@@ -1,29 +1,15 @@
 """Reader pages answer a conditional GET with 304 until the archive changes, and say how to cache them."""
 
-from io import StringIO
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import User
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article, City, Issue, Zone
 
-from .conftest import SEEDS
-
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture
-def archive():
-    from tests.search.conftest import clear_index
-
-    clear_index()
-    call_command("ingest", str(SEEDS), stdout=StringIO())
-    yield
-    clear_index()
 
 
 def pages() -> list[str]:
@@ -39,7 +25,7 @@ def pages() -> list[str]:
     ]
 
 
-@pytest.mark.usefixtures("archive")
+@pytest.mark.usefixtures("indexed_seeds")
 def test_conditional_get_gets_304_until_an_edit_changes_the_page(client):
     article = Article.objects.get(title__contains="做强现代医药产业")
     urls = pages()
@@ -63,7 +49,7 @@ def test_conditional_get_gets_304_until_an_edit_changes_the_page(client):
     assert "医药产业新标题" in client.get(article.get_absolute_url()).text
 
 
-@pytest.mark.usefixtures("archive")
+@pytest.mark.usefixtures("indexed_seeds")
 def test_an_admin_change_touching_no_article_changes_the_version(client):
     zone = Zone.objects.filter(primary_articles__isnull=True, articles__isnull=True).first()
     url = zone.get_absolute_url()
@@ -76,7 +62,7 @@ def test_an_admin_change_touching_no_article_changes_the_version(client):
     assert second.status_code == 200 and "测试类型" in second.text
 
 
-@pytest.mark.usefixtures("archive")
+@pytest.mark.usefixtures("indexed_seeds")
 def test_a_page_rendered_for_this_version_is_served_again_without_its_queries(client):
     url = Article.objects.get(title__contains="做强现代医药产业").get_absolute_url()
     first = client.get(url)
@@ -86,7 +72,7 @@ def test_a_page_rendered_for_this_version_is_served_again_without_its_queries(cl
     assert len(queries) == 1  # the data version
 
 
-@pytest.mark.usefixtures("archive")
+@pytest.mark.usefixtures("indexed_seeds")
 def test_not_found_is_neither_validated_nor_kept(client):
     response = client.get("/articles/999999/")
     assert response.status_code == 404

@@ -1,5 +1,6 @@
 """Search tests run against a real Whoosh index in the test data folder (see tests/settings.py)."""
 
+from contextlib import contextmanager
 from io import StringIO
 from pathlib import Path
 
@@ -37,12 +38,18 @@ def seeded(django_db_setup, django_db_blocker):
         clear_index()
 
 
-@pytest.fixture
-def two_pages():
-    """Two seed pages ingested and indexed, committed (for tests with ``transaction=True``); the index
-    emptied afterwards."""
+@contextmanager
+def indexed(*paths: Path):
+    """``paths`` (pages or folders) ingested and indexed, committed (for tests with ``transaction=True``);
+    the index emptied afterwards."""
     clear_index()
-    pages = [SEEDS / "001_9fb076c45fe2398f.txt", SEEDS / "002_e4964b2fd594f1a5.txt"]
-    call_command("ingest", *map(str, pages), stdout=StringIO())
+    call_command("ingest", *map(str, paths), stdout=StringIO())
     yield
     clear_index()
+
+
+@pytest.fixture
+def two_pages():
+    """Two seed pages (酸枣仁 on one, the 2024-16 issue with 紫光云智 on the other), indexed."""
+    with indexed(SEEDS / "001_9fb076c45fe2398f.txt", SEEDS / "002_e4964b2fd594f1a5.txt"):
+        yield

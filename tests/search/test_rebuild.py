@@ -12,18 +12,9 @@ from articles.search import searcher
 from articles.search.backend import schema_signature, stored_schema
 from articles.search.consistency import find_drift
 
-from .conftest import SEEDS, clear_index
 from .helpers import ids, visible
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture
-def archive():
-    clear_index()
-    call_command("ingest", str(SEEDS), stdout=StringIO())
-    yield
-    clear_index()
 
 
 def visible_ids() -> set[int]:
@@ -34,7 +25,7 @@ def segments() -> list:
     return [reader for reader, _ in searcher.get_searcher().reader().leaf_readers()]
 
 
-@pytest.mark.usefixtures("archive")
+@pytest.mark.usefixtures("indexed_seeds")
 @pytest.mark.parametrize("procs", [1, 2])
 def test_rebuild_writes_one_segment_per_process_equal_to_the_database(procs, monkeypatch):
     monkeypatch.setattr("articles.search.backend.REBUILD_JOB", 5)  # work for both processes
@@ -48,7 +39,7 @@ def test_rebuild_writes_one_segment_per_process_equal_to_the_database(procs, mon
     assert ids('"酸枣仁"') and set(ids('"酸枣仁"')) <= visible_ids()
 
 
-@pytest.mark.usefixtures("archive")
+@pytest.mark.usefixtures("indexed_seeds")
 def test_update_index_on_a_full_index_replaces_documents():
     call_command("update_index", verbosity=0)
     call_command("update_index", verbosity=0)
@@ -56,7 +47,7 @@ def test_update_index_on_a_full_index_replaces_documents():
     assert not find_drift()
 
 
-@pytest.mark.usefixtures("archive")
+@pytest.mark.usefixtures("indexed_seeds")
 def test_rebuild_replaces_an_index_written_with_another_schema():
     from whoosh import index as whoosh_index
 
@@ -68,7 +59,7 @@ def test_rebuild_replaces_an_index_written_with_another_schema():
     assert set(ids("")) == visible_ids()
 
 
-@pytest.mark.usefixtures("archive")
+@pytest.mark.usefixtures("indexed_seeds")
 def test_rebuild_asks_before_rewriting(monkeypatch):
     before = searcher.get_searcher().doc_count()
     monkeypatch.setattr("builtins.input", lambda prompt: "n")

@@ -1,6 +1,5 @@
 """The index follows the database: what editors and ingest change is searchable when the call returns."""
 
-from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -9,20 +8,10 @@ from articles.models import Article, ArticleAuthor, Author, Issue, Page, Zone
 from articles.search import searcher, sync_articles
 from articles.services.ingest import reparse_page
 
-from .conftest import SEEDS, clear_index
+from .conftest import clear_index
 from .helpers import ids, visible
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture
-def archive():
-    """Two seed pages (酸枣仁 on one, the 2024-16 issue with 紫光云智 on the other)."""
-    clear_index()
-    pages = [SEEDS / "001_9fb076c45fe2398f.txt", SEEDS / "002_e4964b2fd594f1a5.txt"]
-    call_command("ingest", *map(str, pages), stdout=StringIO())
-    yield
-    clear_index()
 
 
 def all_indexed() -> set[int]:
@@ -37,13 +26,13 @@ def jujube() -> Article:
     return Article.objects.get(body_text__contains="酸枣仁")
 
 
-@pytest.mark.usefixtures("archive")
+@pytest.mark.usefixtures("two_pages")
 def test_ingest_makes_articles_searchable_at_once():
     assert all_indexed() == visible_ids()
     assert ids("酸枣仁") == [jujube().pk]
 
 
-@pytest.mark.usefixtures("archive")
+@pytest.mark.usefixtures("two_pages")
 def test_unpublish_and_publish_an_article():
     article = jujube()
     article.is_published = False
@@ -54,7 +43,7 @@ def test_unpublish_and_publish_an_article():
     assert ids("酸枣仁") == [article.pk]
 
 
-@pytest.mark.usefixtures("archive")
+@pytest.mark.usefixtures("two_pages")
 def test_edited_title_and_zone_are_searchable():
     article = jujube()
     article.title = "酸枣仁产业链延伸"
@@ -65,7 +54,7 @@ def test_edited_title_and_zone_are_searchable():
     assert article.pk not in ids("", filters={"zone": ["朔州经济开发区"]})
 
 
-@pytest.mark.usefixtures("archive")
+@pytest.mark.usefixtures("two_pages")
 def test_unpublished_page_and_issue_take_their_articles_out():
     page = jujube().page
     page.is_published = False
@@ -83,7 +72,7 @@ def test_unpublished_page_and_issue_take_their_articles_out():
     assert not set(Article.objects.filter(page__issue=issue).values_list("pk", flat=True)) & all_indexed()
 
 
-@pytest.mark.usefixtures("archive")
+@pytest.mark.usefixtures("two_pages")
 def test_deleting_articles_and_pages_removes_them():
     article = jujube()
     article.delete()
@@ -93,7 +82,7 @@ def test_deleting_articles_and_pages_removes_them():
     assert all_indexed() == visible_ids()
 
 
-@pytest.mark.usefixtures("archive")
+@pytest.mark.usefixtures("two_pages")
 def test_new_author_is_found_in_the_author_field():
     article = jujube()
     author = Author.objects.create(name="欧阳明月")
@@ -108,7 +97,7 @@ def ids_facets(name):
     return search(name, field="author").facets["author"]
 
 
-@pytest.mark.usefixtures("archive")
+@pytest.mark.usefixtures("two_pages")
 def test_bulk_update_needs_sync_articles():
     chosen = list(Article.objects.filter(city__short="临汾").values_list("pk", flat=True))
     Article.objects.filter(pk__in=chosen).update(is_published=False)  # no signals
@@ -120,7 +109,7 @@ def test_bulk_update_needs_sync_articles():
     assert set(chosen) <= all_indexed()
 
 
-@pytest.mark.usefixtures("archive")
+@pytest.mark.usefixtures("two_pages")
 def test_reparse_keeps_the_index_equal_to_the_database():
     page = jujube().page
     reparse_page(page)
@@ -128,7 +117,7 @@ def test_reparse_keeps_the_index_equal_to_the_database():
     assert ids("酸枣仁") == [jujube().pk]
 
 
-@pytest.mark.usefixtures("archive")
+@pytest.mark.usefixtures("two_pages")
 def test_rebuild_and_update_index_commands():
     clear_index()
     assert all_indexed() == set()
@@ -139,7 +128,7 @@ def test_rebuild_and_update_index_commands():
     assert ids("酸枣仁") == [jujube().pk]
 
 
-@pytest.mark.usefixtures("archive")
+@pytest.mark.usefixtures("two_pages")
 def test_searcher_is_kept_until_the_index_changes():
     first = searcher.get_searcher()
     assert searcher.get_searcher() is first
@@ -149,7 +138,7 @@ def test_searcher_is_kept_until_the_index_changes():
     assert searcher.get_searcher() is not first
 
 
-@pytest.mark.usefixtures("archive")
+@pytest.mark.usefixtures("two_pages")
 def test_a_deleted_index_folder_is_recreated_and_refilled_by_update_index():
     import shutil
 
@@ -159,7 +148,7 @@ def test_a_deleted_index_folder_is_recreated_and_refilled_by_update_index():
     assert all_indexed() == visible_ids()
 
 
-@pytest.mark.usefixtures("archive")
+@pytest.mark.usefixtures("two_pages")
 def test_system_check_warns_when_the_index_lags_the_database():
     from articles.search.signals import index_matches_database
 
