@@ -95,6 +95,7 @@ def search_page(request):
         for name, values in result.filters.items()
         for value in values
     ]
+    here = {"page": str(result.page)} if result.page > 1 else {}  # a facet's more/less links keep the page
     facets = []
     for name, (_, label, _) in FACETS.items():
         chosen = result.filters.get(name, [])
@@ -115,7 +116,6 @@ def search_page(request):
             for value, count in shown
         ]
         if values:
-            here = {"page": str(result.page)} if result.page > 1 else {}
             facets.append(
                 {
                     "name": name,
