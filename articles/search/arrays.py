@@ -21,7 +21,7 @@ from collections.abc import Iterable
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
-from whoosh.columns import FixedBytesColumn
+from whoosh.columns import FixedBytesColumn, VarBytesColumn
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
@@ -387,6 +387,44 @@ class IndexArrays:
             docs = np.fromiter(sorted(starts), dtype=np.int64, count=len(starts))
         mask[docs] = True
         return mask
+
+    def contains(self, fieldname: str, text: str, docs: np.ndarray) -> np.ndarray:
+        """Which of ``docs`` (sorted document numbers) hold ``text`` (lowercased) in a bigram field.
+
+        Read from the field's text column; in a segment written before the column existed, from the
+        positions of the text's bigrams."""
+        mask = np.zeros(self.size, dtype=bool)
+        needle = text.encode("utf-8")
+        without_column = []
+        for index, (leaf, offset, arrays) in enumerate(self._parts()):
+            local = docs[(docs >= offset) & (docs < offset + arrays.size)] - offset
+            if not len(local):
+                continue
+            column = self._text_column(index, leaf, fieldname)
+            if column is None:
+                without_column.append(local + offset)
+                continue
+            get, base, offsets, lengths = column
+            found = [doc for doc in local.tolist() if lengths[doc] and needle in get(base + offsets[doc], lengths[doc])]
+            mask[np.asarray(found, dtype=np.int64) + offset] = True
+        if without_column:
+            from .analysis import bigrams
+
+            mask |= self.phrase_mask(fieldname, bigrams(text), np.concatenate(without_column))
+        return mask
+
+    def _text_column(self, index: int, leaf, fieldname: str):
+        """(read, base position, offsets, lengths) of a segment's text column, or None without one."""
+
+        def build():
+            if not leaf.has_column(fieldname):
+                return None
+            column = leaf.column_reader(fieldname, translate=False)
+            if not isinstance(column, VarBytesColumn.Reader):
+                return None
+            return column._dbfile.get, column._basepos, column._offsets, column._lengths
+
+        return self._once(("text", index, fieldname), build)
 
     # per-document columns
     def codes(self, fieldname: str) -> np.ndarray:

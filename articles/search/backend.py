@@ -2,7 +2,8 @@
 
 * Fields marked ``kfq_kind = "exact"`` are stored as whole values (ID, or comma-separated KEYWORD
   for lists), so facets count 朔州经济开发区 and not its analysed pieces.
-* ``kfq_kind = "bigram"`` fields are indexed with positions but not stored.
+* ``kfq_kind = "bigram"`` fields are indexed with positions, not stored, and keep their lowercased
+  text in a column of their own (``MatchTextColumn``), where a phrase's uncertain candidates are checked.
 * Integer fields are sortable (date order).
 * Writes wait for Whoosh's lock (one writer at a time across processes) for at most
   ``WRITE_LOCK_TIMEOUT`` seconds, then raise ``LockError``: never a silent failure, never a background
@@ -30,6 +31,7 @@ from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.constants import ID
 from haystack.exceptions import SkipDocument
 from haystack.utils import get_identifier
+from whoosh.columns import VarBytesColumn
 from whoosh.fields import ID as WHOOSH_ID
 from whoosh.fields import KEYWORD, NUMERIC, STORED, TEXT
 from whoosh.index import LockError
@@ -66,6 +68,22 @@ def content_hash(doc: dict) -> str:
     return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
 
+class BigramText(TEXT):
+    """A bigram field: postings with positions, and the field's text, lowercased, in a column.
+
+    Checking a candidate's text for a phrase costs a few microseconds; checking it by the positions of
+    the phrase's bigrams means reading their postings, which for bigrams found in most articles is
+    most of a search at tens of thousands of articles. (A column holds at most 2 GB per segment:
+    some 800,000 articles in one segment.)
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(phrase=True, sortable=VarBytesColumn(), **kwargs)
+
+    def to_column_value(self, value):
+        return value.lower().encode("utf-8")
+
+
 class ArchiveWhooshBackend(WhooshSearchBackend):
     def build_schema(self, fields):
         content_field_name, schema = super().build_schema(fields)
@@ -77,14 +95,13 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                     replacement = KEYWORD(stored=True, commas=True, lowercase=False, scorable=False)
                 else:
                     replacement = WHOOSH_ID(stored=True, sortable=True)
-            elif kind in ("bigram", "words"):
-                # Bigram fields keep positions (a phrase is consecutive bigrams); jieba word fields only
-                # rank, by frequency: without positions their postings are a third the size to read.
+            elif kind == "bigram":
+                replacement = BigramText(analyzer=field_class.analyzer, stored=False, field_boost=field_class.boost)
+            elif kind == "words":
+                # jieba word fields only rank, by frequency: without positions their postings are a third
+                # the size to read.
                 replacement = TEXT(
-                    analyzer=field_class.analyzer,
-                    phrase=kind == "bigram",
-                    stored=False,
-                    field_boost=field_class.boost,
+                    analyzer=field_class.analyzer, phrase=False, stored=False, field_boost=field_class.boost
                 )
             elif field_class.field_type == "integer":
                 replacement = NUMERIC(stored=field_class.stored, numtype=int, bits=64, sortable=True)

@@ -1,10 +1,16 @@
 """search() finds, orders and counts by array operations on the index; Whoosh's own evaluation of the
 same match (service.plain_whoosh_query) is the oracle: the same documents, the same date order."""
 
+import numpy as np
 import pytest
+from haystack import connections
+from whoosh.fields import TEXT
+from whoosh.filedb.filestore import FileStorage
 
 from articles.models import Article
 from articles.search import search, service, sync_articles
+from articles.search.arrays import IndexArrays, index_arrays
+from articles.search.backend import BigramText
 from articles.search.searcher import get_searcher
 
 from .helpers import containing, db_facets
@@ -90,3 +96,40 @@ def test_pages_past_the_kept_order_are_computed(monkeypatch):
             break
         page += 1
     assert seen == whoosh_finds('"开发区"', sort="date")
+
+
+PHRASES = ["济开发", "区建设", "药业为龙头", "开局战 实现", "亿元", "不存在的短语甲乙丙"]
+
+
+def test_phrase_candidates_are_checked_in_the_text_column():
+    view = index_arrays(get_searcher())
+    assert all(leaf.has_column("fulltext_grams") for leaf, _ in view.leaves if leaf.doc_count_all())
+    everything = np.flatnonzero(view.live)
+    for phrase in PHRASES:
+        assert _django_ids(view, view.contains("fulltext_grams", phrase, everything)) == containing(phrase)
+
+
+def test_an_index_written_before_the_text_column_checks_phrases_by_positions(tmp_path):
+    """Segments written by an earlier version (bigram fields without the column) still answer exactly."""
+    backend = connections["default"].get_backend()
+    schema = backend.schema.copy()
+    for name, field in list(schema.items()):
+        if isinstance(field, BigramText):
+            schema.remove(name)
+            schema.add(name, TEXT(analyzer=field.analyzer, phrase=True))
+    index = FileStorage(str(tmp_path)).create_index(schema, indexname="MAIN")
+    writer = index.writer()
+    article_index = connections["default"].get_unified_index().get_index(Article)
+    for article in Article.objects.visible().with_related():
+        writer.add_document(**backend.document(article_index, article))
+    writer.commit()
+    with index.searcher() as old_searcher:
+        view = IndexArrays(old_searcher)
+        assert not any(leaf.has_column("fulltext_grams") for leaf, _ in view.leaves)
+        everything = np.flatnonzero(view.live)
+        for phrase in PHRASES:
+            assert _django_ids(view, view.contains("fulltext_grams", phrase, everything)) == containing(phrase)
+
+
+def _django_ids(view: IndexArrays, mask) -> set[int]:
+    return {int(view.searcher.stored_fields(int(doc))["django_id"]) for doc in np.flatnonzero(mask)}
