@@ -405,8 +405,16 @@ class IndexArrays:
                 without_column.append(local + offset)
                 continue
             get, base, offsets, lengths = column
-            found = [doc for doc in local.tolist() if lengths[doc] and needle in get(base + offsets[doc], lengths[doc])]
+            found, unwritten = [], []
+            for doc in local.tolist():
+                length = lengths[doc]
+                if not length:  # a candidate's text is never empty: merged in from a segment without the column
+                    unwritten.append(doc)
+                elif needle in get(base + offsets[doc], length):
+                    found.append(doc)
             mask[np.asarray(found, dtype=np.int64) + offset] = True
+            if unwritten:
+                without_column.append(np.asarray(unwritten, dtype=np.int64) + offset)
         if without_column:
             from .analysis import bigrams
 
