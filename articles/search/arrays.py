@@ -14,13 +14,17 @@ are left out through ``IndexArrays.live``.
 
 from __future__ import annotations
 
+import io
 import math
+import pickle
+import struct
 import threading
+import zlib
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterator
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3LeafMatcher
 from whoosh.columns import FixedBytesColumn, VarBytesColumn
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
@@ -76,21 +80,46 @@ def _postings(reader, fieldname: str, text: str):
         return None
 
 
-def _blocks(matcher) -> Iterable[tuple[tuple, object]]:
-    """(ids, matcher positioned on the block) for each block of a term's postings."""
-    if isinstance(matcher, W3LeafMatcher):
-        while matcher.is_active():
-            matcher._read_ids()
-            yield matcher._ids, matcher
-            matcher._next_block()
-    else:  # a few postings kept inline in the term dictionary
-        ids = []
-        while matcher.is_active():
-            ids.append(matcher.id())
-            matcher.next()
-        if ids:
-            matcher.reset()
-            yield tuple(ids), matcher
+_BLOCK_LENGTH = struct.Struct("!i")  # how Whoosh writes a block's length (negative for the last block)
+
+
+def _w3_blocks(matcher: W3LeafMatcher) -> Iterator[tuple[int, int, bytes]]:
+    """(count, last document number, data) of each block of a term's postings in Whoosh's W3 format.
+
+    The term's postings are read in one go and cut into blocks in memory (Whoosh's matcher reads each
+    block's header from the file a few bytes at a time: ~20 reads per block); a block's data is only
+    decompressed and unpickled by ``_decode``, so blocks can be skipped by their last document number.
+    """
+    length = matcher._length
+    if isinstance(length, tuple):  # Whoosh's term dictionary decodes it as a 1-tuple (unpack_int)
+        (length,) = length
+    raw = matcher._postfile.get(matcher._startoffset, length)
+    if raw[:4] != WHOOSH3_HEADER_MAGIC:
+        raise ValueError("not a Whoosh 3 postings list")
+    stream = io.BytesIO(raw)
+    position = 4
+    last = False
+    while not last:
+        (length,) = _BLOCK_LENGTH.unpack_from(raw, position)
+        last = length < 0
+        stream.seek(position + 4)
+        count, last_id, _, compression, _, _ = pickle.load(stream)
+        position += 4 + abs(length)
+        data = raw[stream.tell() : position]
+        yield count, last_id, zlib.decompress(data) if compression else data
+
+
+def _decode(count: int, data: bytes) -> tuple[np.ndarray, np.ndarray, tuple]:
+    """A block's document numbers, weights and encoded values (Whoosh's minified tuple, unpickled)."""
+    deltas, weights, values = pickle.loads(data)
+    ids = np.cumsum(np.asarray(deltas, dtype=np.int64)).astype(np.int32)
+    if weights is None:
+        weights = np.ones(count, dtype=np.float32)
+    elif isinstance(weights, float):
+        weights = np.full(count, weights, dtype=np.float32)
+    else:
+        weights = np.asarray(weights, dtype=np.float32)
+    return ids, weights, values
 
 
 def read_postings(reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -99,21 +128,19 @@ def read_postings(reader, fieldname: str, text: str) -> tuple[np.ndarray, np.nda
     if matcher is None:
         return _NO_IDS, _NO_WEIGHTS
     ids, weights = [], []
-    for block_ids, block in _blocks(matcher):
-        ids.append(np.asarray(block_ids, dtype=np.int32))
-        if isinstance(block, W3LeafMatcher):
-            block._read_weights()
-            weights.append(np.asarray(block._weights, dtype=np.float32))
-        else:
-            weights.append(np.array([_inline_weight(block, i) for i in range(len(block_ids))], dtype=np.float32))
+    if isinstance(matcher, W3LeafMatcher):
+        for count, _, data in _w3_blocks(matcher):
+            block_ids, block_weights, _ = _decode(count, data)
+            ids.append(block_ids)
+            weights.append(block_weights)
+    else:  # a few postings kept inline in the term dictionary
+        while matcher.is_active():
+            ids.append(np.array([matcher.id()], dtype=np.int32))
+            weights.append(np.array([matcher.weight()], dtype=np.float32))
+            matcher.next()
     if not ids:
         return _NO_IDS, _NO_WEIGHTS
     return np.concatenate(ids), np.concatenate(weights)
-
-
-def _inline_weight(matcher, index: int) -> float:
-    matcher._i = index
-    return float(matcher.weight())
 
 
 def read_positions(reader, fieldname: str, text: str, targets: np.ndarray) -> dict[int, list[int]]:
@@ -131,20 +158,16 @@ def read_positions(reader, fieldname: str, text: str, targets: np.ndarray) -> di
             matcher.next()
         return found
     next_target = 0
-    while matcher.is_active() and next_target < len(targets):
-        if matcher.block_max_id() < targets[next_target]:  # nothing wanted in this block: skip unread
-            matcher._next_block()
+    for count, last_id, data in _w3_blocks(matcher):
+        if next_target >= len(targets):
+            break
+        if last_id < targets[next_target]:  # nothing wanted in this block: skip it undecoded
             continue
-        matcher._read_ids()
-        block_ids = np.asarray(matcher._ids, dtype=np.int64)
+        block_ids, _, values = _decode(count, data)
         hits = np.flatnonzero(np.isin(block_ids, targets, assume_unique=True))
-        if len(hits):
-            matcher._read_values()
-            values = matcher._values
-            for index in hits.tolist():
-                found[int(block_ids[index])] = decode(values[index])
+        for index in hits.tolist():
+            found[int(block_ids[index])] = decode(values[index])
         next_target = int(np.searchsorted(targets, block_ids[-1], side="right"))
-        matcher._next_block()
     return found
 
 
