@@ -30,6 +30,8 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
+from .analysis import bigrams
+
 K1, B = 1.2, 0.75  # BM25F constants, Whoosh's defaults
 POSTINGS_CACHE_BYTES = 32 * 2**20  # recent terms' postings, all segments together
 _BYTE_LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
@@ -439,8 +441,6 @@ class IndexArrays:
             if unwritten:
                 without_column.append(np.asarray(unwritten, dtype=np.int64) + offset)
         if without_column:
-            from .analysis import bigrams
-
             mask |= self.phrase_mask(fieldname, bigrams(text), np.concatenate(without_column))
         return mask
 

@@ -3,7 +3,7 @@
 * Fields marked ``kfq_kind = "exact"`` are stored as whole values (ID, or comma-separated KEYWORD
   for lists), so facets count 朔州经济开发区 and not its analysed pieces.
 * ``kfq_kind = "bigram"`` fields are indexed with positions, not stored, and keep their lowercased
-  text in a column of their own (``MatchTextColumn``), where a phrase's uncertain candidates are checked.
+  text in a column of their own (``BigramText``), where a phrase's uncertain candidates are checked.
 * Integer fields are sortable (date order).
 * Writes wait for Whoosh's lock (one writer at a time across processes) for at most
   ``WRITE_LOCK_TIMEOUT`` seconds, then raise ``LockError``: never a silent failure, never a background
