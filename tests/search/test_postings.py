@@ -1,13 +1,22 @@
 """The archive reads Whoosh's postings blocks itself (one read per term); what it reads must be what
 Whoosh's own matcher yields, for every term of every kind of field."""
 
+import pickle
+import zlib
+
 import numpy as np
 import pytest
 from whoosh.fields import ID, Schema
 from whoosh.filedb.filestore import FileStorage
 
 from articles.search.analysis import BigramAnalyzer
-from articles.search.arrays import read_positions, read_postings
+from articles.search.arrays import (
+    _block_ids,
+    _decode_ids_and_weights,
+    _read_usual_block,
+    read_positions,
+    read_postings,
+)
 from articles.search.backend import BigramText
 from articles.search.searcher import get_searcher
 
@@ -65,3 +74,41 @@ def test_terms_with_many_blocks(tmp_path):
         (leaf, _), = searcher.reader().leaf_readers()
         assert leaf.doc_frequency("grams", "开发") == 1000
         assert assert_read_as_whoosh(leaf, "grams", step=7) > 100
+
+
+@pytest.mark.parametrize("compress", [False, True])
+@pytest.mark.parametrize(
+    "deltas",
+    [
+        (7,),  # one posting: Whoosh pickles tuples of under four without a mark
+        (7, 1, 2),
+        (0, *range(1, 128)),  # a common term: every delta after the first under 256 (1-byte ints)
+        (70_000, *[3] * 127),  # a first document number over 65 535 (a 4-byte int)
+        (300, *[2] * 64),  # a 2-byte first number, a short last block
+        (5, *range(250, 250 + 20)),  # deltas of 256 and more (2-byte ints): decoded whole
+    ],
+)
+@pytest.mark.parametrize("weights", ["none", "one", "varied", "whole"])
+def test_block_read_without_its_values_as_whole(deltas, weights, compress):
+    """Documents and weights of a block read from its start equal those of the whole block, for every
+    way Whoosh minifies them; the usual block of a common term is read as arrays (the point of it)."""
+    count = len(deltas)
+    minified = {
+        "none": None,
+        "one": 2.0,
+        "varied": tuple(float(n % 7 + 1) for n in range(count)),
+        "whole": tuple(n % 3 + 1 for n in range(count)),  # ints, not floats: decoded whole
+    }[weights]
+    values = tuple(pickle.dumps([n, n + 5], 2) for n in range(count))  # positions, as Whoosh encodes them
+    data = pickle.dumps((deltas, minified, values), 2)
+    stored = zlib.compress(data, 3) if compress else data
+    got_deltas, got_weights = _decode_ids_and_weights(count, compress, stored)
+    assert got_deltas.tolist() == list(deltas)
+    expected = [1.0] * count if minified is None else [minified] * count if weights == "one" else list(minified)
+    assert got_weights.tolist() == expected
+    usual = count >= 4 and max(deltas[1:]) < 256 and weights != "whole"
+    assert (_read_usual_block(count, data) is not None) == usual
+
+
+def test_block_ids_restart_in_each_block():
+    assert _block_ids(np.array([3, 1, 1, 200, 5]), [3, 2]).tolist() == [3, 4, 5, 200, 205]
