@@ -86,6 +86,8 @@ def _postings(reader, fieldname: str, text: str):
 
 _BLOCK_LENGTH = struct.Struct("!i")  # how Whoosh writes a block's length (negative for the last block)
 _PICKLE_START = b"\x80\x02("  # protocol 2, then the mark opening the tuple of deltas
+_K, _M, _J = b"KMJ"  # pickled ints of 1, 2 and 4 bytes (opcodes as byte values)
+_PICKLED_ONE = b"G" + struct.pack(">d", 1.0)  # a weight of 1 as pickle writes a float
 _BIG_ENDIAN_DOUBLE = np.dtype(">f8")
 
 
@@ -120,68 +122,51 @@ def _decode(compressed: bool, data: bytes) -> tuple:
     return pickle.loads(zlib.decompress(data) if compressed else data)
 
 
-def _decode_ids_and_weights(count: int, compressed: bool, data: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """A block's document number deltas and weights, without unpickling its values (a bigram block's
-    positions are ~4/5 of its bytes and most of its decoding time): only the start of the block is
-    decompressed, and read as arrays when it has the usual layout; otherwise the block is decoded whole."""
-    # 5 bytes per pickled int at most, 9 per float, a few for marks, tuple ends and memo
-    head = zlib.decompressobj().decompress(data, 32 + 14 * count) if compressed else data
-    found = _read_usual_block(count, head)
-    if found is None:
-        deltas, weights, _ = _decode(compressed, data)
-        found = np.asarray(deltas, dtype=np.int64), _weights_array(weights, count)
-    return found
+def _head(count: int, compressed: bool, data: bytes) -> bytes:
+    """The start of a block's pickle that holds its deltas and weights (5 bytes per pickled int at most,
+    9 per float, a few for marks, tuple ends and memo): a bigram block's positions, ~4/5 of its bytes,
+    are never decompressed."""
+    return zlib.decompressobj().decompress(data, 32 + 14 * count) if compressed else data
 
 
-def _read_usual_block(count: int, head: bytes) -> tuple[np.ndarray, np.ndarray] | None:
-    """(deltas, weights) from the start of a block's pickle when it has the layout of a block of a term
-    found in many documents, else None. Whoosh pickles ``(deltas, weights, values)`` with protocol 2:
-    ``( <int> K. K. ... t [memo]`` (the first delta any int, the others under 256), then ``N`` (all
-    weights 1), ``G`` and one double, or ``( G. G. ... t`` (8-byte doubles); the opcodes' argument sizes
-    are fixed, so these are found by position and read with numpy instead of unpickling each number."""
-    if count < 4 or not head.startswith(_PICKLE_START):  # under four: tuples pickled without a mark
+def _usual_block(count: int, head: bytes) -> tuple[int, bytes, bytes] | None:
+    """(first delta, the other deltas as bytes, the weights as 9-byte pickled doubles) from the start of
+    a block's pickle, when the block has the usual layout of a term found in many documents; else None.
+
+    Whoosh pickles a block as ``(deltas, weights, values)`` (protocol 2). In a block of four postings or
+    more whose deltas after the first are under 256 that is ``( <int> K. K. ... t [memo]``, then ``N``
+    (all weights 1), ``G`` and one double, or ``( G. G. ... t``. Each opcode's argument has a fixed
+    size, so the numbers are cut out by position (byte slices) instead of unpickled one by one.
+    """
+    if count < 4 or len(head) < 8 or head[:3] != _PICKLE_START:  # under four: tuples pickled without a mark
         return None
-    first_opcode = head[3:4]
-    if first_opcode == b"K":
+    opcode = head[3]
+    if opcode == _K:
         first, position = head[4], 5
-    elif first_opcode == b"M":
+    elif opcode == _M:
         first, position = int.from_bytes(head[4:6], "little"), 6
-    elif first_opcode == b"J":
+    elif opcode == _J:
         first, position = int.from_bytes(head[4:8], "little", signed=True), 8
     else:
         return None
     rest_end = position + 2 * (count - 1)
     if head[position:rest_end:2] != b"K" * (count - 1) or head[rest_end : rest_end + 1] != b"t":
         return None
-    deltas = np.empty(count, dtype=np.int64)
-    deltas[0] = first
-    deltas[1:] = np.frombuffer(head, dtype=np.uint8, count=2 * (count - 1), offset=position)[1::2]
-    position = _after_memo(head, rest_end + 1)
-    opcode = head[position : position + 1]
-    if opcode == b"N":
-        return deltas, np.ones(count, dtype=np.float32)
-    if opcode == b"G" and len(head) >= position + 9:
-        (weight,) = struct.unpack_from(">d", head, position + 1)
-        return deltas, np.full(count, weight, dtype=np.float32)
+    rest = head[position + 1 : rest_end : 2]
+    position = rest_end + 1
+    memo = head[position : position + 1]
+    position += 2 if memo == b"q" else 5 if memo == b"r" else 0
+    kind = head[position : position + 1]
+    if kind == b"N":
+        return first, rest, _PICKLED_ONE * count
+    if kind == b"G" and len(head) >= position + 9:
+        return first, rest, head[position : position + 9] * count
     weights_end = position + 1 + 9 * count
-    if (
-        opcode != b"("
-        or head[position + 1 : weights_end : 9] != b"G" * count
-        or head[weights_end : weights_end + 1] != b"t"
-    ):
+    if kind != b"(" or head[position + 1 : weights_end : 9] != b"G" * count:
         return None
-    doubles = np.frombuffer(head, dtype=np.uint8, count=9 * count, offset=position + 1).reshape(count, 9)[:, 1:]
-    return deltas, np.ascontiguousarray(doubles).view(_BIG_ENDIAN_DOUBLE).ravel().astype(np.float32)
-
-
-def _after_memo(head: bytes, position: int) -> int:
-    """Past the memo opcode Whoosh's pickler writes after a tuple (BINPUT, LONG_BINPUT), if any."""
-    opcode = head[position : position + 1]
-    if opcode == b"q":
-        return position + 2
-    if opcode == b"r":
-        return position + 5
-    return position
+    if head[weights_end : weights_end + 1] != b"t":
+        return None
+    return first, rest, head[position + 1 : weights_end]
 
 
 def _weights_array(weights, count: int) -> np.ndarray:
@@ -213,17 +198,40 @@ def read_postings(reader, fieldname: str, text: str) -> tuple[np.ndarray, np.nda
             weights.append(matcher.weight())
             matcher.next()
         return np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float32)
-    deltas: list[np.ndarray] = []
-    weights: list[np.ndarray] = []
-    counts: list[int] = []
-    for count, _, compressed, data in _w3_blocks(matcher):
-        block_deltas, block_weights = _decode_ids_and_weights(count, compressed, data)
-        deltas.append(block_deltas)
-        weights.append(block_weights)
-        counts.append(count)
-    if not counts:
+    blocks = [(count, compressed, data) for count, _, compressed, data in _w3_blocks(matcher)]
+    if not blocks:
         return _NO_IDS, _NO_WEIGHTS
-    return _block_ids(np.concatenate(deltas), counts), np.concatenate(weights)
+    deltas, weights, counts = _deltas_and_weights(blocks)
+    return _block_ids(deltas, counts), weights
+
+
+def _deltas_and_weights(blocks: list[tuple[int, bool, bytes]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Deltas and weights of consecutive blocks ((count, compressed, data) each), and their counts: the
+    usual blocks' numbers are cut out as bytes and read with one numpy call each for the whole term;
+    blocks of another layout are unpickled whole."""
+    counts = np.array([count for count, _, _ in blocks], dtype=np.int64)
+    firsts, rests, weights_pickled, others = [], [], [], {}
+    for index, (count, compressed, data) in enumerate(blocks):
+        usual = _usual_block(count, _head(count, compressed, data))
+        if usual is None:
+            others[index] = _decode(compressed, data)
+            usual = 0, bytes(count - 1), _PICKLED_ONE * count  # placeholders, overwritten below
+        firsts.append(usual[0])
+        rests.append(usual[1])
+        weights_pickled.append(usual[2])
+    out_start = np.cumsum(counts) - counts
+    deltas = np.empty(int(counts.sum()), dtype=np.int64)
+    later = np.ones(len(deltas), dtype=bool)
+    later[out_start] = False
+    deltas[later] = np.frombuffer(b"".join(rests), dtype=np.uint8)
+    deltas[out_start] = firsts
+    doubles = np.frombuffer(b"".join(weights_pickled), dtype=np.uint8).reshape(-1, 9)[:, 1:]
+    weights = np.ascontiguousarray(doubles).view(_BIG_ENDIAN_DOUBLE).ravel().astype(np.float32)
+    for index, (block_deltas, block_weights, _) in others.items():
+        start, count = out_start[index], counts[index]
+        deltas[start : start + count] = block_deltas
+        weights[start : start + count] = _weights_array(block_weights, count)
+    return deltas, weights, counts
 
 
 def read_positions(reader, fieldname: str, text: str, targets: np.ndarray) -> dict[int, list[int]]:

@@ -12,8 +12,9 @@ from whoosh.filedb.filestore import FileStorage
 from articles.search.analysis import BigramAnalyzer
 from articles.search.arrays import (
     _block_ids,
-    _decode_ids_and_weights,
-    _read_usual_block,
+    _deltas_and_weights,
+    _head,
+    _usual_block,
     read_positions,
     read_postings,
 )
@@ -76,38 +77,61 @@ def test_terms_with_many_blocks(tmp_path):
         assert assert_read_as_whoosh(leaf, "grams", step=7) > 100
 
 
-@pytest.mark.parametrize("compress", [False, True])
-@pytest.mark.parametrize(
-    "deltas",
-    [
-        (7,),  # one posting: Whoosh pickles tuples of under four without a mark
-        (7, 1, 2),
-        (0, *range(1, 128)),  # a common term: every delta after the first under 256 (1-byte ints)
-        (70_000, *[3] * 127),  # a first document number over 65 535 (a 4-byte int)
-        (300, *[2] * 64),  # a 2-byte first number, a short last block
-        (5, *range(250, 250 + 20)),  # deltas of 256 and more (2-byte ints): decoded whole
-    ],
-)
-@pytest.mark.parametrize("weights", ["none", "one", "varied", "whole"])
-def test_block_read_without_its_values_as_whole(deltas, weights, compress):
-    """Documents and weights of a block read from its start equal those of the whole block, for every
-    way Whoosh minifies them; the usual block of a common term is read as arrays (the point of it)."""
+BLOCK_DELTAS = [
+    (7,),  # one posting: Whoosh pickles tuples of under four without a mark
+    (7, 1, 2),
+    (0, *range(1, 128)),  # a common term: every delta after the first under 256 (1-byte ints)
+    (70_000, *[3] * 127),  # a first document number over 65 535 (a 4-byte int)
+    (300, *[2] * 64),  # a 2-byte first number, a short last block
+    (5, *range(250, 250 + 20)),  # deltas of 256 and more (2-byte ints): unpickled whole
+]
+BLOCK_WEIGHTS = ["none", "one", "varied", "whole"]
+
+
+def whoosh_block(deltas: tuple, weights: str, compress: bool) -> tuple[int, bool, bytes, list[float]]:
+    """A block as Whoosh writes it ((count, compressed, data)), and the weights it stands for."""
     count = len(deltas)
     minified = {
         "none": None,
         "one": 2.0,
         "varied": tuple(float(n % 7 + 1) for n in range(count)),
-        "whole": tuple(n % 3 + 1 for n in range(count)),  # ints, not floats: decoded whole
+        "whole": tuple(n % 3 + 1 for n in range(count)),  # ints, not floats: unpickled whole
     }[weights]
     values = tuple(pickle.dumps([n, n + 5], 2) for n in range(count))  # positions, as Whoosh encodes them
     data = pickle.dumps((deltas, minified, values), 2)
-    stored = zlib.compress(data, 3) if compress else data
-    got_deltas, got_weights = _decode_ids_and_weights(count, compress, stored)
-    assert got_deltas.tolist() == list(deltas)
     expected = [1.0] * count if minified is None else [minified] * count if weights == "one" else list(minified)
+    return count, compress, zlib.compress(data, 3) if compress else data, expected
+
+
+@pytest.mark.parametrize("compress", [False, True])
+@pytest.mark.parametrize("deltas", BLOCK_DELTAS)
+@pytest.mark.parametrize("weights", BLOCK_WEIGHTS)
+def test_block_read_as_whoosh_minified_it(deltas, weights, compress):
+    """Documents and weights of a block read from its start equal what Whoosh pickled, for every way it
+    minifies them; the usual block of a common term is read without unpickling (the point of it)."""
+    count, compressed, data, expected = whoosh_block(deltas, weights, compress)
+    got_deltas, got_weights, counts = _deltas_and_weights([(count, compressed, data)])
+    assert got_deltas.tolist() == list(deltas)
     assert got_weights.tolist() == expected
+    assert counts.tolist() == [count]
     usual = count >= 4 and max(deltas[1:]) < 256 and weights != "whole"
-    assert (_read_usual_block(count, data) is not None) == usual
+    assert (_usual_block(count, _head(count, compressed, data)) is not None) == usual
+
+
+def test_blocks_of_every_layout_read_together():
+    """A term's blocks are read at once: each block's postings land in place whatever its neighbours."""
+    blocks, deltas, weights = [], [], []
+    for number, (block_deltas, block_weights) in enumerate(
+        [(d, w) for d in BLOCK_DELTAS for w in BLOCK_WEIGHTS] * 2
+    ):
+        count, compressed, data, expected = whoosh_block(block_deltas, block_weights, number % 3 != 0)
+        blocks.append((count, compressed, data))
+        deltas.extend(block_deltas)
+        weights.extend(expected)
+    got_deltas, got_weights, counts = _deltas_and_weights(blocks)
+    assert got_deltas.tolist() == deltas
+    assert got_weights.tolist() == weights
+    assert counts.sum() == len(deltas)
 
 
 def test_block_ids_restart_in_each_block():
