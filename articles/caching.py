@@ -1,5 +1,5 @@
 """Reader pages keyed on the archive's data version: ETag / Last-Modified (a conditional GET gets a 304),
-``Cache-Control``, and a small per-process cache of rendered pages.
+``Cache-Control``, and small per-process caches of rendered pages and of parts many pages share.
 
 The data version changes with everything a reader page shows:
 
@@ -45,7 +45,9 @@ def _page_cache_size(raw: str | None) -> int:
 PAGE_CACHE_SIZE = _page_cache_size(os.environ.get("KFQ_PAGE_CACHE"))  # rendered pages kept per process (0: none)
 CACHE_CONTROL = {"public": True, "max_age": 0, "must_revalidate": True}  # always revalidated: edits show at once
 
+KEPT_PARTS = 256  # parts shared by many pages (related articles by zones and city) kept per process
 _pages: OrderedDict = OrderedDict()
+_parts: OrderedDict = OrderedDict()
 _lock = threading.Lock()
 _release: list[str] = []
 
@@ -129,6 +131,27 @@ def _recall(key) -> HttpResponse | None:
 def forget_pages() -> None:
     with _lock:
         _pages.clear()
+        _parts.clear()
+
+
+def kept_for_version(key, compute):
+    """``compute()``, kept per process for the data version like whole pages: for what many pages show
+    alike (every article of a zone and city lists the same related articles). Not kept when the data
+    version is unknown (an engine other than Whoosh)."""
+    version = data_version()
+    if version is None:
+        return compute()
+    full_key = (key, version)
+    with _lock:
+        if full_key in _parts:
+            _parts.move_to_end(full_key)
+            return _parts[full_key]
+    value = compute()
+    with _lock:
+        _parts[full_key] = value
+        while len(_parts) > KEPT_PARTS:
+            _parts.popitem(last=False)
+    return value
 
 
 def conditional_page(view):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from . import browse
-from .caching import conditional_page
+from .caching import conditional_page, kept_for_version
 from .models import Article, ArticleAuthor, Author, City, Issue, Page, Zone
 from .places import SLUG_CODES, city_slug
 
@@ -271,15 +271,15 @@ def related_articles(article: Article, limit: int = 5):
     """The ``limit`` newest visible articles sharing a zone (primary or mentioned) or the city; those
     sharing a zone first. Found in the search index (no sort of the city's articles in the database)."""
     from .search.engine_neutral import uses_whoosh
-    from .search.service import related_ids
 
     zones = [zone.name for zone in article.zones.all()] + ([article.zone.name] if article.zone else [])
     if uses_whoosh():
-        # A few spare ids: an index entry whose article has gone or been hidden must not empty the list.
-        city = article.city.short if article.city else None
-        ids = related_ids(article.pk, list(dict.fromkeys(zones)), city, limit + 3)
-        found = listing(browse.visible_articles().filter(pk__in=ids)).in_bulk()
-        return [found[pk] for pk in ids if pk in found][:limit]
+        # The same list for every article of these zones and city: found once per data version, with
+        # one more (the article itself, left out here) and a few spare ids (an index entry whose
+        # article has gone or been hidden must not empty the list).
+        names, city = tuple(dict.fromkeys(zones)), article.city.short if article.city else None
+        shared = kept_for_version(("related", names, city, limit), lambda: _related_in_index(names, city, limit + 4))
+        return [other for other in shared if other.pk != article.pk][:limit]
     zone_ids = {zone.pk for zone in article.zones.all()} | ({article.zone_id} if article.zone_id else set())
     query = Q(pk__in=[])
     if zone_ids:
@@ -289,6 +289,14 @@ def related_articles(article: Article, limit: int = 5):
         query |= Q(city=article.city_id)
     others = listing(browse.newest_first(browse.visible_articles().filter(query).exclude(pk=article.pk)))[:limit]
     return sorted(others, key=lambda other: 0 if other.zone_id and other.zone_id in zone_ids else 1)
+
+
+def _related_in_index(zone_names: tuple[str, ...], city: str | None, count: int) -> list[Article]:
+    from .search.service import related_ids
+
+    ids = related_ids(list(zone_names), city, count)
+    found = listing(browse.visible_articles().filter(pk__in=ids)).in_bulk()
+    return [found[pk] for pk in ids if pk in found]
 
 
 @require_GET

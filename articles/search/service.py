@@ -487,9 +487,9 @@ def _facets(view: IndexArrays, docs: np.ndarray) -> dict[str, list[tuple[str, in
 
 
 # --- related articles (article pages) ------------------------------------------------------------
-def related_ids(pk: int, zone_names: list[str], city: str | None, limit: int = 5) -> list[int]:
-    """Ids of the ``limit`` newest visible articles (the index's date order) that share a zone (as
-    primary or mentioned zone) or the city with article ``pk``; those sharing a zone first.
+def related_ids(zone_names: list[str], city: str | None, limit: int = 5) -> list[int]:
+    """Ids of the ``limit`` newest visible articles (the index's date order) in any of the zones (as
+    primary or mentioned zone) or the city; those in one of the zones first.
 
     The database would sort every article of the city to find them, reading each whole row; here it is
     a mask over the index's facet values and one gather from its date order.
@@ -500,9 +500,6 @@ def related_ids(pk: int, zone_names: list[str], city: str | None, limit: int = 5
     for name in zone_names:
         zone_docs |= view.term_mask("zone", name) | view.term_mask("zones", name)
     wanted = zone_docs | (view.term_mask("city", city) if city else False)
-    own = searcher.document_number(id=f"articles.article.{pk}")
-    if own is not None:
-        wanted[own] = False
     order = view.order(("sort_date", True), ("sort_seq", False))
     newest = order[wanted[order]][:limit]
     newest = newest[np.argsort(~zone_docs[newest], kind="stable")]  # sharing a zone first

@@ -1,6 +1,7 @@
 """Links between articles: 上接/下转 across pages of an issue, previous/next, related; pagination."""
 
 import pytest
+from django.core.management import call_command
 
 from articles.models import Article, City
 from articles.search import sync_articles
@@ -43,6 +44,29 @@ def test_related_articles_share_zone_or_city(client, seeded):
     for other in Article.objects.visible().filter(city__short="运城").exclude(pk=article.pk):
         assert other.get_absolute_url() in related
     assert Article.objects.get(title__contains="山西省（环渤海）").get_absolute_url() not in related
+
+
+def test_related_articles_kept_for_a_zone_follow_edits_at_once(client):
+    """Articles of the same zone share one related list (kept per process for the data version); each
+    leaves itself out, and hiding a related article takes it off at once."""
+    call_command("clear_index", interactive=False, verbosity=0)  # the index outlives other tests' data
+    for number in (1, 2, 3):
+        text = f"长子经开区第{number}号报道\n\n科学导报讯 长子经济技术开发区第{number}次推进项目建设。\n"
+        ingest_page(text.encode(), f"zone-{number}.txt", issue_year=2025, issue_number=number)
+    first, second, third = (Article.objects.get(title=f"长子经开区第{number}号报道") for number in (1, 2, 3))
+    sync_articles([first.pk, second.pk, third.pk])  # what the commit would have done (a test never commits)
+
+    def related(article):
+        return client.get(article.get_absolute_url()).text.split("相关文章", 1)[1]
+
+    assert second.get_absolute_url() in related(first) and third.get_absolute_url() in related(first)
+    assert first.get_absolute_url() in related(second) and third.get_absolute_url() in related(second)
+    assert first.get_absolute_url() not in related(first)
+
+    Article.objects.filter(pk=second.pk).update(is_published=False)
+    sync_articles([second.pk])
+    assert second.get_absolute_url() not in related(first)
+    assert third.get_absolute_url() in related(first)
 
 
 def test_city_articles_are_paginated_newest_first(client, seeded):
