@@ -31,12 +31,20 @@ def authors() -> Prefetch:
     return Prefetch("authorships", ArticleAuthor.objects.select_related("author"))
 
 
+# What the page an article was printed on holds besides its label and issue: the uploaded bytes and
+# text (~30 times an article), masthead, leftovers and parser warnings. Reader pages of articles never
+# show them (the page's own view does).
+PAGE_SOURCE = ("page__raw_bytes", "page__raw_text", "page__masthead", "page__leftovers", "page__warnings")
+LIST_DEFERRED = ("paragraphs", "warnings", *PAGE_SOURCE)
+
+
 def listing(articles):
     """Articles for lists: with what a list line shows, loaded in a fixed number of queries. A list line
-    never shows the paragraphs or parser warnings: not decoding their JSON is a third of a list's cost."""
+    never shows the paragraphs or parser warnings (not decoding their JSON is a third of a list's
+    cost), nor its page's source (kept related lists held every page's uploaded bytes and text)."""
     return (
         articles.select_related("page__issue", "zone", "city")
-        .defer("paragraphs", "warnings")
+        .defer(*LIST_DEFERRED)
         .prefetch_related(authors())
     )
 
@@ -302,7 +310,7 @@ def _related_in_index(zone_names: tuple[str, ...], city: str | None, count: int)
 @require_GET
 @conditional_page
 def article(request, pk):
-    shown = browse.visible_articles().select_related("page__issue", "zone", "city")
+    shown = browse.visible_articles().select_related("page__issue", "zone", "city").defer(*PAGE_SOURCE)
     article = get_object_or_404(shown.prefetch_related("zones", "captions", authors()), pk=pk)
     terms = browse.highlight_terms(request.GET.get("hl"))
     paragraphs = [
