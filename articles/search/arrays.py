@@ -22,7 +22,7 @@ import struct
 import threading
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3LeafMatcher
@@ -292,6 +292,25 @@ def _map_file(structfile) -> tuple[mmap.mmap, int] | None:
         return None
 
 
+def _text_column(reader, fieldname: str) -> tuple[Callable, np.ndarray, np.ndarray, bool] | None:
+    """(find, starts, lengths, mapped) of a segment's text column, or None without one: ``find(needle,
+    start, end)`` searches the column's bytes from ``start`` to ``end`` like ``bytes.find``; ``mapped``:
+    it reads through a map of the segment's file, which outlives ``reader``."""
+    if not reader.has_column(fieldname):
+        return None
+    column = reader.column_reader(fieldname, translate=False)
+    if not isinstance(column, VarBytesColumn.Reader):
+        return None
+    starts = np.array(column._offsets, dtype=np.int64) + column._basepos
+    lengths = np.array(column._lengths, dtype=np.int64)
+    mapped = _map_file(column._dbfile)
+    if mapped is None:
+        get = column._dbfile.get
+        return (lambda needle, start, end: get(start, end - start).find(needle)), starts, lengths, False
+    source, position = mapped
+    return source.find, starts + position, lengths, True
+
+
 class SegmentArrays:
     """What one segment holds, read on first use and kept while the segment exists."""
 
@@ -303,6 +322,7 @@ class SegmentArrays:
         self._multi: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._numbers: dict[str, np.ndarray] = {}
         self._lengths: dict[str, np.ndarray] = {}
+        self._texts: dict[str, tuple | None] = {}
 
     def codes(self, reader, fieldname: str) -> np.ndarray:
         """Each document's value of a one-value field as a vocabulary code (-1: none)."""
@@ -358,6 +378,16 @@ class SegmentArrays:
                     raw = np.zeros(self.size, dtype=np.uint8)
                 self._lengths[fieldname] = _BYTE_LENGTHS[raw]
             return self._lengths[fieldname]
+
+    def text_column(self, reader, fieldname: str):
+        """The segment's text column (``_text_column``); kept unless it reads through ``reader``'s file."""
+        with self._lock:
+            if fieldname in self._texts:
+                return self._texts[fieldname]
+            column = _text_column(reader, fieldname)
+            if column is None or column[3]:
+                self._texts[fieldname] = column
+            return column
 
 
 def segment_key(reader) -> tuple:
@@ -527,15 +557,15 @@ class IndexArrays:
         mask = np.zeros(self.size, dtype=bool)
         needle = text.encode("utf-8")
         without_column = []
-        for index, (leaf, offset, arrays) in enumerate(self._parts()):
+        for leaf, offset, arrays in self._parts():
             local = docs[(docs >= offset) & (docs < offset + arrays.size)] - offset
             if not len(local):
                 continue
-            column = self._text_column(index, leaf, fieldname)
+            column = arrays.text_column(leaf, fieldname)
             if column is None:
                 without_column.append(local + offset)
                 continue
-            find, starts, lengths = column
+            find, starts, lengths, _ = column
             found, unwritten = [], []
             for doc, start, length in zip(local.tolist(), starts[local].tolist(), lengths[local].tolist(), strict=True):
                 if not length:  # a candidate's text is never empty: merged in from a segment without the column
@@ -548,30 +578,6 @@ class IndexArrays:
         if without_column:
             mask |= self.phrase_mask(fieldname, bigrams(text), np.concatenate(without_column))
         return mask
-
-    def _text_column(self, index: int, leaf, fieldname: str):
-        """(find, starts, lengths) of a segment's text column, or None without one: ``find(needle,
-        start, end)`` searches the column's bytes from ``start`` to ``end`` like ``bytes.find``."""
-
-        def build():
-            if not leaf.has_column(fieldname):
-                return None
-            column = leaf.column_reader(fieldname, translate=False)
-            if not isinstance(column, VarBytesColumn.Reader):
-                return None
-            starts = np.array(column._offsets, dtype=np.int64) + column._basepos
-            lengths = np.array(column._lengths, dtype=np.int64)
-            mapped = _map_file(column._dbfile)
-            if mapped is None:
-                get = column._dbfile.get
-                return (lambda needle, start, end: get(start, end - start).find(needle)), starts, lengths
-            source, position = mapped
-            return source.find, starts + position, lengths
-
-        return self._once(("text", index, fieldname), build)
-
-        return self._once(("text", index, fieldname), build)
-
 
     # per-document columns
     def codes(self, fieldname: str) -> np.ndarray:

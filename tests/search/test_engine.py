@@ -5,12 +5,14 @@ import numpy as np
 import pytest
 from haystack import connections
 from haystack.constants import ID
-from whoosh.fields import TEXT
-from whoosh.filedb.filestore import FileStorage
+from whoosh.fields import ID as WHOOSH_ID
+from whoosh.fields import TEXT, Schema
+from whoosh.filedb.filestore import FileStorage, RamStorage
 
 from articles.models import Article
 from articles.search import search, service, sync_articles
-from articles.search.arrays import IndexArrays, index_arrays
+from articles.search.analysis import BigramAnalyzer
+from articles.search.arrays import IndexArrays, _text_column, index_arrays
 from articles.search.backend import BigramText
 from articles.search.searcher import get_searcher
 
@@ -149,3 +151,25 @@ def _assert_phrases_found(view: IndexArrays) -> None:
 
 def _django_ids(view: IndexArrays, mask) -> set[int]:
     return {int(view.searcher.stored_fields(int(doc))["django_id"]) for doc in np.flatnonzero(mask)}
+
+
+@pytest.mark.parametrize("storage", ["file", "memory"])
+def test_text_column_found_in_a_file_and_in_memory(storage, tmp_path):
+    """On disk (opened without Whoosh's own maps, as the archive opens it) the column is searched through
+    a map of the segment file; an index in memory (no file to map) is read through Whoosh's file
+    objects: the same answers either way."""
+    schema = Schema(id=WHOOSH_ID(stored=True), grams=BigramText(analyzer=BigramAnalyzer()))
+    store = FileStorage(str(tmp_path), supports_mmap=False) if storage == "file" else RamStorage()
+    index = store.create_index(schema)
+    writer = index.writer()
+    texts = ["长子经济技术开发区", "开发区建设", "", "经济开发区招商引资"]
+    for number, text in enumerate(texts):
+        writer.add_document(id=str(number), grams=text)
+    writer.commit()
+    with index.searcher() as searcher:
+        ((leaf, _),) = searcher.reader().leaf_readers()
+        find, starts, lengths, mapped = _text_column(leaf, "grams")
+        assert mapped == (storage == "file")
+        for needle in ["济开发", "开发区", "招商", "不在"]:
+            found = [n for n in range(len(texts)) if find(needle.encode(), starts[n], starts[n] + lengths[n]) >= 0]
+            assert found == [n for n, text in enumerate(texts) if needle in text], needle
