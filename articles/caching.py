@@ -46,10 +46,40 @@ PAGE_CACHE_SIZE = _page_cache_size(os.environ.get("KFQ_PAGE_CACHE"))  # rendered
 CACHE_CONTROL = {"public": True, "max_age": 0, "must_revalidate": True}  # always revalidated: edits show at once
 
 KEPT_PARTS = 256  # parts shared by many pages (related articles by zones and city) kept per process
-_pages: OrderedDict = OrderedDict()
-_parts: OrderedDict = OrderedDict()
-_lock = threading.Lock()
 _release: list[str] = []
+
+
+class _Recent:
+    """The ``size`` most recently used values by key, in this process (none when ``size`` is 0)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key, default=None):
+        with self._lock:
+            if key not in self._items:
+                return default
+            self._items.move_to_end(key)
+            return self._items[key]
+
+    def put(self, key, value) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_pages = _Recent(PAGE_CACHE_SIZE)
+_parts = _Recent(KEPT_PARTS)
+_MISSING = object()
 
 
 def release() -> str:
@@ -109,19 +139,11 @@ def _etag(version: tuple) -> str:
 
 
 def _remember(key, response: HttpResponse) -> None:
-    if PAGE_CACHE_SIZE <= 0:
-        return
-    with _lock:
-        _pages[key] = (response.content, response["Content-Type"])
-        while len(_pages) > PAGE_CACHE_SIZE:
-            _pages.popitem(last=False)
+    _pages.put(key, (response.content, response["Content-Type"]))
 
 
 def _recall(key) -> HttpResponse | None:
-    with _lock:
-        found = _pages.get(key)
-        if found is not None:
-            _pages.move_to_end(key)
+    found = _pages.get(key)
     if found is None:
         return None
     content, content_type = found
@@ -129,9 +151,8 @@ def _recall(key) -> HttpResponse | None:
 
 
 def forget_pages() -> None:
-    with _lock:
-        _pages.clear()
-        _parts.clear()
+    _pages.clear()
+    _parts.clear()
 
 
 def kept_for_version(key, compute):
@@ -141,16 +162,10 @@ def kept_for_version(key, compute):
     version = data_version()
     if version is None:
         return compute()
-    full_key = (key, version)
-    with _lock:
-        if full_key in _parts:
-            _parts.move_to_end(full_key)
-            return _parts[full_key]
-    value = compute()
-    with _lock:
-        _parts[full_key] = value
-        while len(_parts) > KEPT_PARTS:
-            _parts.popitem(last=False)
+    value = _parts.get((key, version), _MISSING)
+    if value is _MISSING:
+        value = compute()
+        _parts.put((key, version), value)
     return value
 
 
