@@ -36,13 +36,15 @@ from django.utils.http import http_date
 
 def _page_cache_size(raw: str | None) -> int:
     if raw is None or not raw.strip():
-        return 300
+        return 2000
     if not raw.strip().isdigit():
         raise ImproperlyConfigured(f"KFQ_PAGE_CACHE 必须是非负整数 / must be a whole number ≥ 0 (pages), got {raw!r}")
     return int(raw)
 
 
 PAGE_CACHE_SIZE = _page_cache_size(os.environ.get("KFQ_PAGE_CACHE"))  # rendered pages kept per process (0: none)
+# ... and at most this many bytes of them (an article page is ~9 KB, so ~2000 pages take ~18 MB).
+PAGE_CACHE_BYTES = 32 * 1024 * 1024
 CACHE_CONTROL = {"public": True, "max_age": 0, "must_revalidate": True}  # always revalidated: edits show at once
 
 KEPT_PARTS = 256  # parts shared by many pages (related articles by zones and city) kept per process
@@ -50,10 +52,14 @@ _release: list[str] = []
 
 
 class _Recent:
-    """The ``size`` most recently used values by key, in this process (none when ``size`` is 0)."""
+    """The ``size`` most recently used values by key, in this process (none when ``size`` is 0); with
+    ``weigh``, also no more than ``max_weight`` in all (a value heavier than that is not kept)."""
 
-    def __init__(self, size: int):
+    def __init__(self, size: int, max_weight: int = 0, weigh=None):
         self.size = size
+        self.max_weight = max_weight
+        self._weigh = weigh
+        self._weight = 0
         self._items: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
@@ -65,19 +71,29 @@ class _Recent:
             return self._items[key]
 
     def put(self, key, value) -> None:
-        if self.size <= 0:
+        weight = self._weigh(value) if self._weigh else 0
+        if self.size <= 0 or (self._weigh and weight > self.max_weight):
             return
         with self._lock:
+            if key in self._items:
+                self._drop(key)
             self._items[key] = value
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            self._weight += weight
+            while len(self._items) > self.size or (self._weigh and self._weight > self.max_weight):
+                self._drop(next(iter(self._items)))
+
+    def _drop(self, key) -> None:
+        value = self._items.pop(key)
+        if self._weigh:
+            self._weight -= self._weigh(value)
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._weight = 0
 
 
-_pages = _Recent(PAGE_CACHE_SIZE)
+_pages = _Recent(PAGE_CACHE_SIZE, PAGE_CACHE_BYTES, weigh=lambda page: len(page[0]))
 _parts = _Recent(KEPT_PARTS)
 _MISSING = object()
 

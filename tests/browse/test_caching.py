@@ -84,6 +84,24 @@ def test_the_page_cache_size_is_checked():
 
     from articles.caching import _page_cache_size
 
-    assert _page_cache_size(None) == 300 and _page_cache_size("0") == 0 and _page_cache_size(" 50 ") == 50
+    assert _page_cache_size(None) == 2000 and _page_cache_size("0") == 0 and _page_cache_size(" 50 ") == 50
     with pytest.raises(ImproperlyConfigured, match="KFQ_PAGE_CACHE"):
         _page_cache_size("many")
+
+
+def test_kept_pages_are_bounded_by_their_bytes_as_well_as_their_number():
+    from articles.caching import _Recent
+
+    pages = _Recent(3, max_weight=10, weigh=len)
+    pages.put("a", b"1234")
+    pages.put("b", b"1234")
+    assert pages.get("a") == b"1234"  # now the most recently used
+    pages.put("c", b"1234")  # 12 bytes: the least recently used page goes
+    assert (pages.get("a"), pages.get("b"), pages.get("c")) == (b"1234", None, b"1234")
+    pages.put("a", b"12")  # replaced, not counted twice
+    pages.put("d", b"12")
+    assert [pages.get(key) for key in "acd"] == [b"12", b"1234", b"12"]
+    pages.put("e", b"12345678901")  # heavier than the whole bound: not kept, nothing dropped
+    assert pages.get("e") is None and pages.get("c") == b"1234"
+    pages.put("f", b"1")  # the number bound still holds
+    assert sum(pages.get(key) is not None for key in "acdf") == 3
