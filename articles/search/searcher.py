@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 
 from django.conf import settings
+from django.db import DatabaseError
 from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 
@@ -20,7 +21,7 @@ INDEX_NAME = "MAIN"  # haystack's Whoosh backend uses the default index name
 
 _lock = threading.Lock()
 _local = threading.local()  # each thread's searcher (Whoosh searchers are not meant to be shared)
-_state: dict = {"zones": None, "zones_stamp": None}
+_state: dict = {"zones": None, "names": None}
 
 
 def index_path() -> Path:
@@ -77,13 +78,25 @@ def get_searcher() -> Searcher:
         fresh = open_index().searcher()
     fresh.kfq_stamp = stamp  # what the caches key on: document numbers hold within one generation
     _local.searcher, _local.stamp = fresh, stamp
-    if _state["zones_stamp"] != stamp:
-        _state["zones"], _state["zones_stamp"] = None, stamp
-        if current is not None:  # the index changed: names may have come with it
-            from . import analysis
-
-            analysis.mark_stale()
+    _notice_new_names()
     return fresh
+
+
+def _notice_new_names() -> None:
+    """The index changed: another process may have added or edited zones or authors with it. Their
+    names are read again only if the rows they come from changed (not on every editor's save)."""
+    from ..gazetteer_db import names_digest
+    from . import analysis
+
+    try:
+        digest = names_digest()
+    except DatabaseError:  # no tables yet (before migrate): nothing to read
+        return
+    if digest != _state["names"]:
+        _state["zones"] = None
+        if _state["names"] is not None:  # changed since this process last looked
+            analysis.mark_stale()
+        _state["names"] = digest
 
 
 def stamp_of(searcher: Searcher) -> tuple:

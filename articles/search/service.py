@@ -374,6 +374,7 @@ def search(
     if page < 1:
         raise SearchInputError("页码必须是从 1 开始的整数。")
 
+    get_searcher()  # first: a new index generation may come with new zone names, which planning reads
     parsed = parse_query(q)
     groups, excluded = plan_query(parsed, field)
     plans = [plan for group in groups for plan in group]

@@ -150,3 +150,25 @@ def test_unknown_filter_value_finds_nothing_and_suggests_dropping_it():
     result = search("", filters={"zone": ["没有这个开发区"]})
     assert result.count == 0
     assert any("没有这个开发区" in suggestion["text"] for suggestion in result.suggestions)
+
+
+def test_a_zone_alias_added_by_another_process_is_known_from_the_next_index_change(monkeypatch):
+    from articles import gazetteer_db
+    from articles.models import Zone
+    from articles.search import searcher, sync_articles
+
+    zone = Zone.objects.get(name="长子经济技术开发区")
+    article = Article.objects.visible().filter(zone=zone).first()
+    assert ids("喵喵园") == []
+    reads = []
+    monkeypatch.setattr(gazetteer_db, "gazetteer_from_db", lambda real=gazetteer_db.gazetteer_from_db: reads.append(1) or real())
+    try:
+        sync_articles([article.pk])  # an index change that brings no new name: the gazetteer is not read again
+        assert ids("长子经开区") and reads == []
+        # Written straight to the database, as another worker would: no signal reaches this process.
+        Zone.objects.filter(pk=zone.pk).update(aliases=[*zone.aliases, "喵喵园"])
+        sync_articles([article.pk])
+        assert set(ids("喵喵园")) == set(ids("长子经济技术开发区")) != set()
+        assert reads
+    finally:
+        searcher.reset()  # the alias goes with this test's transaction
