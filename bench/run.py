@@ -9,7 +9,8 @@ migrate, a synthetic corpus (bench/make_corpus.py) ingested through the real ing
 ``rebuild_index``, the project's own search function (the one the JSON API calls) over a fixed query
 set, then gunicorn (2 workers, --preload) on 127.0.0.1 under a small bounded closed-loop client:
 once as configured (rendered pages kept per process for the data version, ``KFQ_PAGE_CACHE``) and
-once with that cache off, so every request is rendered.
+once with that cache off, so every request is rendered; then saves through the admin over HTTP
+(a staff account ``bench-editor`` is made in the data folder's database for them).
 
 Baselines on the same data and index:
 
