@@ -561,12 +561,22 @@ def get(port: int, path: str, timeout: float = 30.0, headers: dict | None = None
     return status, body
 
 
-def request(port: int, path: str, timeout: float = 30.0, headers: dict | None = None) -> tuple[int, bytes, dict]:
+def request(
+    port: int,
+    path: str,
+    timeout: float = 30.0,
+    headers: dict | None = None,
+    *,
+    method: str = "GET",
+    body: bytes | None = None,
+) -> tuple[int, bytes, http.client.HTTPMessage]:
+    """One request on a connection of its own: (status, body, response headers; ``get_all`` gives a
+    repeated header such as ``Set-Cookie``)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        connection.request("GET", path, headers={"Host": "127.0.0.1", **(headers or {})})
+        connection.request(method, path, body=body, headers={"Host": "127.0.0.1", **(headers or {})})
         response = connection.getresponse()
-        return response.status, response.read(), dict(response.getheaders())
+        return response.status, response.read(), response.headers
     finally:
         connection.close()
 
@@ -679,18 +689,12 @@ class AdminEditor:
     def _send(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
         from http.cookies import SimpleCookie
 
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            cookie = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
-            headers = {"Host": "127.0.0.1", "Cookie": cookie, **(headers or {})}
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            content = response.read()
-            for header in response.headers.get_all("Set-Cookie") or []:
-                self.cookies.update((name, morsel.value) for name, morsel in SimpleCookie(header).items())
-            return response.status, content
-        finally:
-            connection.close()
+        cookie = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        headers = {"Cookie": cookie, **(headers or {})}
+        status, content, answer = request(self.port, path, headers=headers, method=method, body=body)
+        for header in answer.get_all("Set-Cookie") or []:
+            self.cookies.update((name, morsel.value) for name, morsel in SimpleCookie(header).items())
+        return status, content
 
     def save(self, article, title: str) -> float:
         """Open the change form, then save it (returns when 保存 was pressed, ``time.perf_counter``)."""
