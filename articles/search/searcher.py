@@ -69,15 +69,16 @@ def get_searcher() -> Searcher:
         with _lock:
             _ensure_index()
         stamp = generation_stamp()
-    fresh = None
-    if current is not None:
-        refreshed = current.refresh()  # reuses the readers of unchanged segments
-        if refreshed is not current:
-            fresh = refreshed
-    if fresh is None:  # first use, or a rebuilt index that restarted at the same generation
-        fresh = open_index().searcher()
+    # A new searcher, not Whoosh's ``refresh()``: that reuses no reader (its table of reusable readers is
+    # keyed by generation and looked up by segment id), closes the old ones first, and if a segment's
+    # file is deleted under it (another process's merge) retries with those closed readers: every
+    # search of this process failed from then on. ``open_index()`` reads the table of contents again
+    # when a file is gone.
+    fresh = open_index().searcher()
     fresh.kfq_stamp = stamp  # what the caches key on: document numbers hold within one generation
     _local.searcher, _local.stamp = fresh, stamp
+    if current is not None:
+        current.close()
     _notice_new_names()
     return fresh
 

@@ -227,6 +227,7 @@ class _Queued:
     """
 
     def __init__(self, using: str):
+        self.__qualname__ = "index the transaction's articles"  # Django names a failed callback by this
         self.using = using
         self.ids: dict[int, tuple] = {}
         self.ran = False

@@ -155,3 +155,23 @@ def test_an_upload_while_the_index_is_busy_stores_its_pages_and_queues_them(monk
     assert queued == set(Article.objects.values_list("pk", flat=True))
     assert check_index("--repair")[0]
     assert not IndexBacklog.objects.exists()
+
+
+@pytest.mark.usefixtures("two_pages")
+def test_an_index_write_failing_after_the_commit_leaves_the_save_and_its_backlog_row(monkeypatch, caplog):
+    from articles.search import sync
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("index write failed")
+
+    article = visible()[0]
+    monkeypatch.setattr(sync, "drain", broken)
+    with caplog.at_level(logging.ERROR, logger="django.db.backends.base"), transaction.atomic():
+        article.title = "写索引失败时的保存"
+        article.save()  # the commit succeeds whatever happens to the index afterwards
+    assert "index write failed" in caplog.text
+    assert Article.objects.get(pk=article.pk).title == "写索引失败时的保存"
+    assert list(IndexBacklog.objects.values_list("article_id", flat=True)) == [article.pk]
+    monkeypatch.undo()
+    assert check_index("--repair")[0]
+    assert ids("写索引失败时的保存") == [article.pk]

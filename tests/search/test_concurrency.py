@@ -27,10 +27,18 @@ def archive(tmp_path):
 
 
 def test_processes_editing_at_once_leave_the_index_equal_to_the_database(archive):
+    stop = archive.data / "stop-searching"
+    reader = archive.start("search", stop, module="tests.search.worker")  # a reader searching meanwhile
     processes = [archive.start("edit", n, ROUNDS, 7, module="tests.search.worker") for n in range(WORKERS)]
     results = [finish(process) for process in processes]
-    for result in results:
+    stop.touch()
+    searched = finish(reader)
+    for result in [*results, searched]:
         assert result.returncode == 0, result.stderr[-3000:]
+    searches = json.loads(searched.stdout)
+    # Each save made a new generation, merges deleted merged segments' files: no search failed.
+    assert searches["failures"] == 0, searches["errors"]
+    assert searches["generations"] > 10
 
     reports = [json.loads(result.stdout) for result in results]
     assert max(report["started"] for report in reports) < min(report["ended"] for report in reports)  # at once

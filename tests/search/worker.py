@@ -1,6 +1,7 @@
 """Run in child processes by the concurrency and crash tests:
 
     python -m tests.search.worker edit WORKER ROUNDS SEED   edits as editors do, prints what it did (JSON)
+    python -m tests.search.worker search STOP_FILE          searches until STOP_FILE exists, prints failures
     python -m tests.search.worker state [WORKERS ROUNDS]    prints the database and index side (JSON)
     python -m tests.search.worker pages                     prints each page's stored and parsed articles
 
@@ -71,6 +72,27 @@ def edit(worker: int, rounds: int, seed: int) -> dict:
     return {"started": started, "ended": time.time(), "done": done}
 
 
+def searching(stop_file: str, longest: float = 300.0) -> dict:
+    """Search as readers do while others save (each save a new index generation, merges deleting the
+    files of merged segments), until ``stop_file`` exists; what failed, and how many generations were seen."""
+    from pathlib import Path
+
+    from articles.search.searcher import get_searcher, stamp_of
+    from articles.search.service import search
+
+    deadline = time.time() + longest
+    searches, errors, generations = 0, [], set()
+    while not Path(stop_file).exists() and time.time() < deadline:
+        for query in ("并发稿件", ""):
+            try:
+                search(query)
+                generations.add(stamp_of(get_searcher()))
+            except Exception as error:  # reported, not raised: every failure counts
+                errors.append(repr(error))
+            searches += 1
+    return {"searches": searches, "errors": errors[:10], "failures": len(errors), "generations": len(generations)}
+
+
 def state(workers: int = 0, rounds: int = 0) -> dict:
     """The visible articles and their titles, the index's article ids, the backlog, and what searching
     for each title the edit workers may have written finds."""
@@ -113,6 +135,8 @@ def main(argv: list[str]) -> int:
     command, *args = argv
     if command == "edit":
         result = edit(*map(int, args))
+    elif command == "search":
+        result = searching(*args)
     elif command == "state":
         result = state(*map(int, args))
     elif command == "pages":
