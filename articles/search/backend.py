@@ -11,19 +11,21 @@
 * Every document carries ``kfq_hash``, a digest of what was indexed, so ``manage.py check_index``
   can tell a changed article from an unchanged one without re-analysing anything.
 * Merging: a small write (an editor's save) adds its own segment without merging anything, so it
-  commits in tens of milliseconds whatever the size of the index. Whoosh's policy (``MERGE_SMALL``:
-  five or more small segments at a time, so each document is merged a logarithmic number of times)
-  runs in ``tidy()``, after the editor's response is sent (see ``signals``), in large writes, and in
-  any write once there are ``MAX_SMALL_SEGMENTS`` small segments (scripts, where no response comes).
-  Why not on every save: Whoosh merges at ~70 ms per document merged, more than the save itself;
-  why at all: every segment costs each search (+37 % measured with ten one-document segments next
-  to 2000 articles).
+  commits in tens of milliseconds whatever the size of the index. Small segments are merged by
+  ``tidy()`` (five of one size class at a time, so each document is merged a logarithmic number of
+  times; see ``merging``): after the editor's response is sent (see ``signals``), and
+  right after any small write that leaves ``MAX_SMALL_SEGMENTS`` small segments (scripts, where no
+  response comes). The merged segment is written without the write lock (``merging``), so a save
+  never waits for a merge. Why not on every save: Whoosh merges at tens of milliseconds per document
+  merged, more than the save itself; why at all: every segment costs each search (+37 % measured
+  with ten one-document segments next to 2000 articles).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -35,8 +37,12 @@ from whoosh.columns import VarBytesColumn
 from whoosh.fields import ID as WHOOSH_ID
 from whoosh.fields import KEYWORD, NUMERIC, STORED, TEXT
 from whoosh.index import LockError
-from whoosh.util import fib
 from whoosh.writing import CLEAR
+
+from . import merging
+from .codec import InliningCodec
+
+log = logging.getLogger(__name__)
 
 __all__ = ["HASH_FIELD", "WRITE_LOCK_TIMEOUT", "ArchiveWhooshBackend", "ArchiveWhooshEngine", "LockError"]
 
@@ -56,7 +62,8 @@ WRITE_LOCK_TIMEOUT = _lock_timeout(os.environ.get("KFQ_INDEX_LOCK_TIMEOUT"))  # 
 LOCK_POLL = 0.02  # seconds between attempts to take the lock
 HASH_FIELD = "kfq_hash"
 SMALL_WRITE = 200  # documents; a write this small commits without merging ...
-MAX_SMALL_SEGMENTS = 10  # ... unless the index has this many segments of at most SMALL_WRITE documents
+MAX_SMALL_SEGMENTS = 10  # ... and merges right after if the index has this many segments of at most SMALL_WRITE
+MERGE_SWAP_TIMEOUT = 2.0  # seconds a merge waits for the write lock to swap its segment in (else dropped)
 REBUILD_LIMITMB = 256  # MB of memory per writer process for a rebuild (postings sorted in memory)
 REBUILD_CHUNK = 1000  # articles read from the database at a time during a rebuild
 REBUILD_JOB = 100  # documents handed to a writer process at a time
@@ -117,25 +124,41 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         if not self.setup_complete or (self.use_file_storage and not os.path.isdir(self.path)):
             self.setup()  # first use, or the index folder was deleted: start an empty index
         self.index = self.index.refresh()
-        return self.index.writer(timeout=timeout, delay=LOCK_POLL)
+        return self.index.writer(timeout=timeout, delay=LOCK_POLL, codec=InliningCodec())
 
-    @staticmethod
-    def commit(writer, documents: int) -> None:
-        """Commit; a small write only adds its segment, unless small segments have piled up."""
-        small = [segment for segment in writer.segments if segment.doc_count_all() <= SMALL_WRITE]
-        if documents > SMALL_WRITE or len(small) >= MAX_SMALL_SEGMENTS:
+    def commit(self, writer, documents: int) -> None:
+        """Commit; a small write only adds its segment (then merges aside if small segments piled up)."""
+        if documents > SMALL_WRITE:
             writer.commit()  # Whoosh's default policy, MERGE_SMALL
-        else:
-            writer.commit(merge=False)
+            return
+        small = sum(1 for segment in writer.segments if segment.doc_count_all() <= SMALL_WRITE)
+        writer.commit(merge=False)
+        if small + 1 >= MAX_SMALL_SEGMENTS:
+            try:
+                self.tidy()
+            except Exception:  # the write is committed; the index is as good unmerged
+                log.exception("merging the search index's small segments failed")
 
-    def tidy(self, timeout: float = 0.0) -> bool:
-        """Merge small segments if Whoosh's policy finds some to merge; False when there is nothing to
-        merge (no new generation then: searchers and caches stay valid) or another writer is busy."""
+    def tidy(self, timeout: float = MERGE_SWAP_TIMEOUT) -> bool:
+        """Merge small segments if Whoosh's policy finds some to merge, without keeping saves waiting
+        (``merging``); False when there is nothing to merge (no new generation then: searchers and
+        caches stay valid), another process is merging, or the write lock stayed busy ``timeout`` s."""
+        if not self.setup_complete:
+            self.setup()
+        self.index = self.index.refresh()
+        if not self.use_file_storage:  # (in memory: a plain merge under the lock)
+            return self._tidy_in_place(timeout)
+        try:
+            return merging.merge_small_segments(self.index, timeout, LOCK_POLL)
+        except LockError:
+            return False
+
+    def _tidy_in_place(self, timeout: float) -> bool:
         try:
             writer = self.writer(timeout)
         except LockError:
             return False
-        if not merge_small_would_merge(writer.segments):
+        if not merging.segments_to_merge(writer.segments):
             writer.cancel()
             return False
         writer.commit()
@@ -265,16 +288,6 @@ def schema_signature(schema) -> list[tuple]:
         )
         for name, field in schema.items()
     )
-
-
-def merge_small_would_merge(segments) -> bool:
-    """Whether ``whoosh.writing.MERGE_SMALL`` would merge any of these segments (its own test)."""
-    total = 0
-    for position, count in enumerate(sorted(segment.doc_count_all() for segment in segments)):
-        total += count
-        if position > 3 and total < fib(position + 5):
-            return True
-    return False
 
 
 class ArchiveWhooshEngine(WhooshEngine):
