@@ -215,3 +215,14 @@ STORAGES = {
 KFQ_SEARCH_ENGINE = search_engine.engine_name()
 HAYSTACK_CONNECTIONS = search_engine.haystack_connections(KFQ_DATA_DIR)
 HAYSTACK_SIGNAL_PROCESSOR = "articles.search.signals.ArchiveSignalProcessor"
+
+# Warnings and errors (a request that failed with its traceback, an index write left in the backlog) go
+# to standard error, which gunicorn and `make serve` show, also without DEBUG; Django's default sends
+# them only to the admins by email, which this site does not configure.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "level": "WARNING"}},
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+    "loggers": {"django": {"handlers": ["stderr"], "level": "WARNING", "propagate": False}},
+}
