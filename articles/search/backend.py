@@ -126,14 +126,15 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         self.index = self.index.refresh()
         return self.index.writer(timeout=timeout, delay=LOCK_POLL, codec=InliningCodec())
 
-    def commit(self, writer, documents: int) -> None:
-        """Commit; a small write only adds its segment (then merges aside if small segments piled up)."""
+    def commit(self, writer, documents: int, *, tidy: bool = True) -> None:
+        """Commit; a small write only adds its segment, then merges aside if small segments piled up and
+        ``tidy`` (False in a request: the merge comes after the response)."""
         if documents > SMALL_WRITE:
             writer.commit()  # Whoosh's default policy, MERGE_SMALL
             return
         small = sum(1 for segment in writer.segments if segment.doc_count_all() <= SMALL_WRITE)
         writer.commit(merge=False)
-        if small + 1 >= MAX_SMALL_SEGMENTS:
+        if tidy and small + 1 >= MAX_SMALL_SEGMENTS:
             try:
                 self.tidy()
             except Exception:  # the write is committed; the index is as good unmerged

@@ -9,11 +9,11 @@ from __future__ import annotations
 import logging
 
 from django.core import checks
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.db.models import signals
 from haystack.signals import BaseSignalProcessor
 
-from . import analysis, searcher
+from . import analysis, searcher, sync
 from .sync import _backend_and_index, sync_on_commit, take_drained
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,7 @@ class ArchiveSignalProcessor(BaseSignalProcessor):
         signals.pre_delete.connect(self.related_deleting, sender=Issue)
         signals.post_save.connect(self.names_changed, sender=Zone)
         signals.post_save.connect(self.names_changed, sender=Author)
+        request_started.connect(self.request_started)
         request_finished.connect(self.tidy_index)
 
     def teardown(self):
@@ -63,6 +64,7 @@ class ArchiveSignalProcessor(BaseSignalProcessor):
             signals.pre_delete.disconnect(self.related_deleting, sender=models.get(key))
         for key in ("zone", "author"):
             signals.post_save.disconnect(self.names_changed, sender=models.get(key))
+        request_started.disconnect(self.request_started)
         request_finished.disconnect(self.tidy_index)
 
     # --- handlers ----------------------------------------------------------------------------
@@ -106,9 +108,14 @@ class ArchiveSignalProcessor(BaseSignalProcessor):
         # Deleting a zone or an issue leaves articles behind (SET_NULL): reindex them after commit.
         self.related_changed(sender, instance, using=using)
 
+    def request_started(self, **kwargs):
+        sync.request_started()
+
     def tidy_index(self, **kwargs):
-        """After a request that wrote the index (an editor's save), merge small segments if Whoosh's
-        policy says so: the response is sent by now (``request_finished``), so the editor does not wait."""
+        """After a request that wrote the index (an editor's save), merge small segments if five of a size
+        class wait (``merging``): the response is sent by now (``request_finished``), so the editor does
+        not wait; saves in a request never merge before it."""
+        sync.request_ended()
         if take_drained():
             backend = _backend_and_index()[0]
             try:

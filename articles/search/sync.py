@@ -167,7 +167,7 @@ def _drain_once(own: set[int] | None, limit: int | None, skip: set[int], timeout
             writer.cancel()
             return SyncResult(0, 0), 0
         result = write_articles(backend, index, writer, {article_id for _, article_id in rows})
-        backend.commit(writer, result.indexed + result.removed)
+        backend.commit(writer, result.indexed + result.removed, tidy=not in_request())
     forget_rows(rows, result.failed)
     return result, len(rows)
 
@@ -335,6 +335,19 @@ def _after_commit(article_ids: set[int]) -> None:
             "(or manage.py check_index --repair)",
             len(article_ids),
         )
+
+
+def request_started() -> None:
+    """This thread serves a request: merges wait until the response is sent (``signals.tidy_index``)."""
+    _local.in_request = True
+
+
+def request_ended() -> None:
+    _local.in_request = False
+
+
+def in_request() -> bool:
+    return getattr(_local, "in_request", False)
 
 
 def take_drained() -> bool:

@@ -204,3 +204,22 @@ def test_searches_go_on_after_a_segment_file_vanished_while_the_searcher_was_ren
     save_titles(first, ["之后的标题"])
     assert ids("之后的标题") == [first.pk]  # and the process's searches keep working
     assert vanished
+
+
+@pytest.mark.usefixtures("two_pages")
+def test_a_save_in_a_request_leaves_merging_until_its_response_is_sent(monkeypatch):
+    from django.core.signals import request_finished, request_started
+
+    monkeypatch.setattr(backend_module, "MAX_SMALL_SEGMENTS", 100)
+    articles = five_articles_saved()  # five small segments waiting, no merge yet
+    monkeypatch.setattr(backend_module, "MAX_SMALL_SEGMENTS", 2)  # the next commit finds them piled up
+    merges = []
+    original = merging.merge_small_segments
+    monkeypatch.setattr(merging, "merge_small_segments", lambda *args: merges.append(1) or original(*args))
+    request_started.send(sender=None)  # what Django's handler sends around each request
+    save_titles(articles[0], ["请求中的保存"])
+    assert merges == []  # not before the response
+    assert ids("请求中的保存") == [articles[0].pk]
+    request_finished.send(sender=None)
+    assert merges == [1]
+    assert leftovers() == [] and indexed_ids() == visible_ids()
