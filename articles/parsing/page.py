@@ -9,6 +9,7 @@ Everything printed ends up somewhere: in an article, a caption, the masthead or 
 
 from __future__ import annotations
 
+import datetime
 import re
 import statistics
 from dataclasses import dataclass, field
@@ -154,12 +155,20 @@ def _take_masthead(lines: list[Line], page: ParsedPage) -> list[Line]:
             page.masthead = masthead
             date = MASTHEAD_DATE_RE.search(masthead)
             if date:
-                page.issue_date = f"{int(date.group(1)):04d}-{int(date.group(2)):02d}-{int(date.group(3)):02d}"
+                page.issue_date = _iso_date(*(int(part) for part in date.groups()[:3]))
             label = MASTHEAD_PAGE_RE.search(masthead)
             if label:
                 page.page_label = label.group(1)
             return lines[index + 1 :]
     return lines
+
+
+def _iso_date(year: int, month: int, day: int) -> str | None:
+    """The date as ISO text, or None for one no calendar has (0000年0月0日, 2月30日): unknown, not invented."""
+    try:
+        return datetime.date(year, month, day).isoformat()
+    except ValueError:
+        return None
 
 
 # --- classification shared by both layouts ----------------------------------------------------

@@ -143,3 +143,10 @@ def test_a_column_line_starting_with_a_zone_name_is_not_a_zone_line():
     assert _is_zone_label("在临汾经济开发区（洪洞·甘亭）工业园区", finder)
     assert _is_zone_label("山西转型综改示范区唐槐电子装备与制造园区", finder)
     assert _is_zone_label("运城经济技术开发区", finder)
+
+
+def test_a_masthead_date_no_calendar_has_is_left_unknown():
+    for printed in ("2025年2月30日", "0000年0月0日"):
+        page = parse_page(WIDE_PAGE.replace("2025年1月17日", printed))
+        assert (page.issue_year, page.issue_number, page.issue_date, page.page_label) == (2025, 3, None, "D1")
+        assert len(page.articles) == 2
