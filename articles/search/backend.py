@@ -141,13 +141,14 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 log.exception("merging the search index's small segments failed")
 
     def tidy(self, timeout: float = MERGE_SWAP_TIMEOUT) -> bool:
-        """Merge small segments if Whoosh's policy finds some to merge, without keeping saves waiting
-        (``merging``); False when there is nothing to merge (no new generation then: searchers and
-        caches stay valid), another process is merging, or the write lock stayed busy ``timeout`` s."""
+        """Merge five small segments of a size class, and drop segments holding only deleted copies,
+        without keeping saves waiting (``merging``); False when there is nothing to do (no new
+        generation then: searchers and caches stay valid), another process is merging, or the write
+        lock stayed busy ``timeout`` s."""
         if not self.setup_complete:
             self.setup()
         self.index = self.index.refresh()
-        if not self.use_file_storage:  # (in memory: a plain merge under the lock)
+        if not self.use_file_storage:  # (in memory, unused by the archive: Whoosh's merge under the lock)
             return self._tidy_in_place(timeout)
         try:
             return merging.merge_small_segments(self.index, timeout, LOCK_POLL)
