@@ -148,23 +148,10 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         if not self.setup_complete:
             self.setup()
         self.index = self.index.refresh()
-        if not self.use_file_storage:  # (in memory, unused by the archive: Whoosh's merge under the lock)
-            return self._tidy_in_place(timeout)
         try:
             return merging.merge_small_segments(self.index, timeout, LOCK_POLL)
         except LockError:
             return False
-
-    def _tidy_in_place(self, timeout: float) -> bool:
-        try:
-            writer = self.writer(timeout)
-        except LockError:
-            return False
-        if not merging.segments_to_merge(writer.segments):
-            writer.cancel()
-            return False
-        writer.commit()
-        return True
 
     def document(self, index, obj) -> dict | None:
         try:
