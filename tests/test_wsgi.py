@@ -44,6 +44,53 @@ def test_importing_the_wsgi_module_builds_the_dictionary_once_for_the_forked_wor
     assert done.stdout.strip() == "ok"
 
 
+WARMED = textwrap.dedent(
+    """
+    import os
+
+    from articles.models import Article
+    from articles.search import arrays, searcher
+
+    import kfq_archive.wsgi  # noqa: F401  what gunicorn --preload imports in the master
+
+    assert getattr(searcher._local, "searcher", None) is None, "index files open in the master would cross the fork"
+    assert arrays._segments, "the index's arrays were not read before the fork"
+    reads = []
+    original = arrays.read_postings
+    arrays.read_postings = lambda *args: reads.append(args[1:]) or original(*args)
+    pid = os.fork()
+    if pid == 0:  # a worker's first search: every facet of the archive, read from the master's arrays
+        from articles.search import service
+
+        service.forget_answers()  # not the master's answer: computed again, from the arrays
+        result = service.search("")
+        expected = Article.objects.visible().count()
+        os._exit(0 if result.count == expected and result.facets["city"] and not reads else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, "the worker's first search built the facet arrays again"
+    print("ok")
+    """
+)
+
+
+def test_the_wsgi_module_reads_the_index_ahead_so_a_workers_first_search_builds_nothing(tmp_path):
+    env = {**os.environ, "KFQ_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "kfq_archive.settings"}
+    env.pop("DATABASE_URL", None)
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    for command in (["migrate", "--noinput"], ["ingest", str(ROOT / "seeds")], ["update_index", "--remove"]):
+        subprocess.run([*manage, *command, "-v", "0"], env=env, cwd=ROOT, check=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()\n" + WARMED],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "ok"
+
+
 FAILING_REQUEST = textwrap.dedent(
     """
     import django

@@ -658,3 +658,9 @@ def index_arrays(searcher) -> IndexArrays:
         current = IndexArrays(searcher)
         _views.arrays = current
     return current
+
+
+def forget_view() -> None:
+    """Drop this thread's arrays of the current generation (the searcher they read is being closed);
+    each segment's arrays stay for the next generation."""
+    _views.arrays = None

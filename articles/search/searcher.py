@@ -105,6 +105,19 @@ def stamp_of(searcher: Searcher) -> tuple:
     return getattr(searcher, "kfq_stamp", None) or ()
 
 
+def close() -> None:
+    """Close this thread's searcher, its open files with it (before a fork: the workers must not share
+    file positions); what was read through it (``arrays``: each segment's facet codes, date order,
+    lengths) stays, and the next search opens a new searcher."""
+    from . import arrays
+
+    current = getattr(_local, "searcher", None)
+    _local.searcher = _local.stamp = None
+    arrays.forget_view()
+    if current is not None:
+        current.close()
+
+
 def reset() -> None:
     """Drop this thread's searcher and the cached zones (tests, or after moving the index)."""
     _local.searcher = None

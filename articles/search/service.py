@@ -348,6 +348,20 @@ def _sorted_facet(counts: dict) -> list[tuple[str, int]]:
     return sorted(values, key=lambda item: (-item[1], item[0]))
 
 
+def warm() -> None:
+    """Read what every search needs from each segment of the index (facet codes, date order, field
+    lengths: ~0.7 s at 20,000 articles) and close the index's files. In gunicorn's master before the
+    workers fork (``wsgi``, ``--preload``), so they share these arrays instead of each building them at
+    its first search."""
+    from .searcher import close
+
+    try:
+        search("")  # the whole archive: every facet, date order
+        search("开发区 建设")  # words: ranking lengths of the text fields
+    finally:
+        close()
+
+
 def search(
     q: str = "",
     *,
