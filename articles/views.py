@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
@@ -275,19 +276,24 @@ def neighbours(article: Article) -> tuple[Article | None, Article | None]:
     return previous, following
 
 
-def related_articles(article: Article, limit: int = 5):
-    """The ``limit`` newest visible articles sharing a zone (primary or mentioned) or the city; those
-    sharing a zone first. Found in the search index (no sort of the city's articles in the database)."""
+def related_articles(article: Article, limit: int = 5) -> list[str]:
+    """The list lines (HTML) of the ``limit`` newest visible articles sharing a zone (primary or
+    mentioned) or the city; those sharing a zone first. Found in the search index (no sort of the
+    city's articles in the database)."""
     from .search.engine_neutral import uses_whoosh
 
     zones = [zone.name for zone in article.zones.all()] + ([article.zone.name] if article.zone else [])
     if uses_whoosh():
         # The same list for every article of these zones and city: found once per data version, with
         # one more (the article itself, left out here) and a few spare ids (an index entry whose
-        # article has gone or been hidden must not empty the list).
+        # article has gone or been hidden must not empty the list). Kept as rendered lines, not
+        # model instances: a few hundred kept lists of instances (with their pages, issues, zones,
+        # authors) made every full garbage collection of a worker take ~100 ms.
         names, city = tuple(dict.fromkeys(zones)), article.city.short if article.city else None
-        shared = kept_for_version(("related", names, city, limit), lambda: _related_in_index(names, city, limit + 4))
-        return [other for other in shared if other.pk != article.pk][:limit]
+        shared = kept_for_version(
+            ("related", names, city, limit), lambda: _list_lines(_related_in_index(names, city, limit + 4))
+        )
+        return [line for pk, line in shared if pk != article.pk][:limit]
     zone_ids = {zone.pk for zone in article.zones.all()} | ({article.zone_id} if article.zone_id else set())
     query = Q(pk__in=[])
     if zone_ids:
@@ -296,7 +302,13 @@ def related_articles(article: Article, limit: int = 5):
     if article.city_id:
         query |= Q(city=article.city_id)
     others = listing(browse.newest_first(browse.visible_articles().filter(query).exclude(pk=article.pk)))[:limit]
-    return sorted(others, key=lambda other: 0 if other.zone_id and other.zone_id in zone_ids else 1)
+    others = sorted(others, key=lambda other: 0 if other.zone_id and other.zone_id in zone_ids else 1)
+    return [line for _, line in _list_lines(others)]
+
+
+def _list_lines(articles: list[Article]) -> tuple[tuple[int, str], ...]:
+    """Each article's line in an article list, rendered: (pk, HTML)."""
+    return tuple((other.pk, render_to_string("articles/_article_item.html", {"article": other})) for other in articles)
 
 
 def _related_in_index(zone_names: tuple[str, ...], city: str | None, count: int) -> list[Article]:
