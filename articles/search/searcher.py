@@ -119,9 +119,8 @@ def close() -> None:
 
 
 def reset() -> None:
-    """Drop this thread's searcher and the cached zones (tests, or after moving the index)."""
-    _local.searcher = None
-    _local.stamp = None
+    """Close this thread's searcher and drop the cached zones (tests, or after moving the index)."""
+    close()
     _state["zones"] = None
 
 
