@@ -114,10 +114,10 @@ def swap_in(ix: FileIndex, merged: MergedSegment, timeout: float, delay: float) 
     writer = ix.writer(timeout=timeout, delay=delay)
     try:
         current = {segment.segment_id(): segment for segment in writer.segments}
-        if any(old.segment_id() not in current for old in merged.sources + merged.empty):
+        replaced = {old.segment_id() for old in merged.sources + merged.empty}
+        if not replaced <= current.keys():
             writer.cancel()
             return False
-        replaced = {old.segment_id() for old in merged.sources + merged.empty}
         kept = [segment for segment in writer.segments if segment.segment_id() not in replaced]
         segment = merged.segment
         if segment is not None:
