@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError
 from whoosh.filedb.filestore import FileStorage
+from whoosh.index import FileIndex
 from whoosh.searching import Searcher
 
 INDEX_NAME = "MAIN"  # haystack's Whoosh backend uses the default index name
+OPEN_ATTEMPTS = 20  # readings of the table of contents before a missing segment file is an error
 
 _lock = threading.Lock()
 _local = threading.local()  # each thread's searcher (Whoosh searchers are not meant to be shared)
@@ -59,6 +62,25 @@ def open_index():
     return FileStorage(str(index_path()), supports_mmap=False).open_index(INDEX_NAME)
 
 
+def open_searcher() -> Searcher:
+    """A searcher on the latest committed generation of the index.
+
+    A commit writes its table of contents first, then deletes the files of the segments it replaced
+    (and older tables): a reader that read the previous table just before finds a file gone. Whoosh's
+    ``reader()`` then sleeps 50 ms before reading the table again (seen on every search right after
+    another worker's merge: a quarter of an editor's save-to-searchable time); the newer table is
+    already there, so it is read again at once (after a millisecond or two if commits go on)."""
+    for attempt in range(OPEN_ATTEMPTS):
+        try:
+            index = open_index()
+            toc = index._read_toc()
+            return Searcher(FileIndex._reader(index.storage, toc.schema, toc.segments, toc.generation), fromindex=index)
+        except OSError:
+            if attempt + 1 == OPEN_ATTEMPTS:
+                raise
+            time.sleep(0.001 * attempt)
+
+
 def get_searcher() -> Searcher:
     """This thread's searcher on the latest committed index (one per process with sync workers)."""
     stamp = generation_stamp()
@@ -72,9 +94,9 @@ def get_searcher() -> Searcher:
     # A new searcher, not Whoosh's ``refresh()``: that reuses no reader (its table of reusable readers is
     # keyed by generation and looked up by segment id), closes the old ones first, and if a segment's
     # file is deleted under it (another process's merge) retries with those closed readers: every
-    # search of this process failed from then on. ``open_index()`` reads the table of contents again
+    # search of this process failed from then on. ``open_searcher`` reads the table of contents again
     # when a file is gone.
-    fresh = open_index().searcher()
+    fresh = open_searcher()
     fresh.kfq_stamp = stamp  # what the caches key on: document numbers hold within one generation
     _local.searcher, _local.stamp = fresh, stamp
     if current is not None:
