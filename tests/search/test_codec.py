@@ -1,5 +1,5 @@
 """Small writes' segments: the term dictionary and postings the archive's codec writes are byte for byte
-what Whoosh's own postings writer makes with the same inline limit, and Whoosh reads them back."""
+what Whoosh's own field writer makes with the same inline limit, and Whoosh reads them back."""
 
 from whoosh.codec.whoosh3 import W3FieldWriter
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
@@ -27,8 +27,8 @@ DOCUMENTS = [
 ]
 
 
-class _PostingsWriterCodec(InliningCodec):
-    """The same codec with Whoosh's field writer: every posting through the postings writer."""
+class _WhooshFieldWriterCodec(InliningCodec):
+    """The same codec with Whoosh's field writer: each posting's field length read from its column."""
 
     def field_writer(self, storage, segment):
         return W3FieldWriter(self, storage, segment)
@@ -52,10 +52,10 @@ def terms_and_postings(index) -> tuple[dict, bytes]:
     return terms, postings
 
 
-def test_one_document_terms_are_written_as_the_postings_writer_writes_them(tmp_path):
+def test_terms_are_written_as_whooshs_field_writer_writes_them(tmp_path):
     for documents in (DOCUMENTS[:1], DOCUMENTS):  # one article's save; a few, with shared terms
         fast = write(tmp_path / f"fast{len(documents)}", InliningCodec(), documents)
-        plain = write(tmp_path / f"plain{len(documents)}", _PostingsWriterCodec(), documents)
+        plain = write(tmp_path / f"plain{len(documents)}", _WhooshFieldWriterCodec(), documents)
         fast_terms, fast_postings = terms_and_postings(fast)
         assert (fast_terms, fast_postings) == terms_and_postings(plain)
         assert len(fast_terms) > 30
