@@ -29,7 +29,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from . import search_engine
+from . import search_engine, sqlite
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -182,9 +182,8 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{KFQ_DATA_DIR / 'kfq.sqlite3'}",
-        conn_max_age=60,
+    "default": sqlite.database_options(
+        dj_database_url.config(default=f"sqlite:///{KFQ_DATA_DIR / 'kfq.sqlite3'}", conn_max_age=60)
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
