@@ -64,13 +64,13 @@ def checkpoint() -> None:
 
 def _remember_changes(**kwargs) -> None:
     sqlite = _open_sqlite()
-    _local.changes = sqlite.total_changes if sqlite else None
+    _local.changes = sqlite.total_changes if sqlite else 0  # a connection opened later counts from 0
 
 
 def _checkpoint_if_written(**kwargs) -> None:
-    before, _local.changes = getattr(_local, "changes", None), None
+    before, _local.changes = getattr(_local, "changes", 0), 0
     sqlite = _open_sqlite()
-    if sqlite is not None and sqlite.total_changes != before:
+    if sqlite is not None and sqlite.total_changes > before:
         checkpoint()
 
 
