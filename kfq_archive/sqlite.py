@@ -69,14 +69,13 @@ def _remember_changes(**kwargs) -> None:
 
 def _checkpoint_if_written(**kwargs) -> None:
     before, _local.changes = getattr(_local, "changes", 0), 0
-    sqlite = _open_sqlite()
-    if sqlite is not None and sqlite.total_changes > before:
-        checkpoint()
+    _checkpoint_if_changed(since=before)
 
 
-def _checkpoint_at_exit() -> None:
+def _checkpoint_if_changed(since: int = 0) -> None:
+    """Checkpoint if the open connection changed rows since it counted ``since`` (0: since it opened)."""
     sqlite = _open_sqlite()
-    if sqlite is not None and sqlite.total_changes:
+    if sqlite is not None and sqlite.total_changes > since:
         checkpoint()
 
 
@@ -86,4 +85,4 @@ def connect() -> None:
 
     request_started.connect(_remember_changes, dispatch_uid="kfq_sqlite_remember_changes")
     request_finished.connect(_checkpoint_if_written, dispatch_uid="kfq_sqlite_checkpoint")
-    atexit.register(_checkpoint_at_exit)
+    atexit.register(_checkpoint_if_changed)
