@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -18,18 +19,19 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from .forms import ArticleForm, MergeZoneForm, SplitForm, UploadForm
+from .forms import ArticleForm, IssueForm, MergeZoneForm, PageForm, SplitForm, UploadForm
 from .models import Article, ArticleAuthor, Author, Caption, City, County, Issue, Page, Zone
+from .services import history
 from .services.editing import (
     EditingError,
     merge_articles,
     merge_zone,
-    reparse_keeping_edits,
+    restore_revision,
     set_published,
     split_article,
     sync_search_index,
 )
-from .services.ingest import CREATED
+from .services.ingest import CREATED, reparse_page
 from .services.upload import UploadError, ingest_files, prepare_upload
 
 admin.site.site_header = "开发区建设专刊数字档案 · 编辑后台"
@@ -75,13 +77,52 @@ class PublishActionsMixin:
 
     publish_noun = ""
 
-    def _set_published(self, request, queryset, published: bool):
+    def _set_published(self, request, queryset, published: bool, noun: str = ""):
         objects = list(queryset)
-        set_published(queryset.model.objects.filter(pk__in=[obj.pk for obj in objects]), published)
         verb = "公开" if published else "撤下"
-        for obj in objects:
-            self.log_change(request, obj, f"{verb}（{'is_published=True' if published else 'is_published=False'}）")
-        self.message_user(request, f"已{verb} {len(objects)} 个{self.publish_noun}。", messages.SUCCESS)
+        # The change and its history entries commit together or not at all.
+        with transaction.atomic():
+            set_published(
+                queryset.model.objects.filter(pk__in=[obj.pk for obj in objects]), published, user=request.user
+            )
+            for obj in objects:
+                flag = "is_published=True" if published else "is_published=False"
+                self.log_change(request, obj, f"{verb}（{flag}）")
+        self.message_user(request, f"已{verb} {len(objects)} 个{noun or self.publish_noun}。", messages.SUCCESS)
+
+
+class RevisionedChangeMixin:
+    """A save through the change form is kept as a revision (django-reversion) in the save's own
+    transaction, after a first revision of the object as it was; the form refuses a stale save
+    (``VersionCheckedForm``) and the page then shows what the others changed."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method != "POST" or object_id is None:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        with transaction.atomic():
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None:
+                history.ensure_baseline([obj])
+            with history.recorded("修改", request.user):
+                return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        if change and (form.has_changed() or any(formset.has_changed() for formset in formsets)):
+            obj.version += 1
+            type(obj).objects.filter(pk=obj.pk).update(version=F("version") + 1)
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        if history.is_recording() and message:
+            history.set_comment(entry.get_change_message())
+            history.add(obj)
+        return entry
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["conflict"] = getattr(context.get("adminform") and context["adminform"].form, "conflict", None)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.action(description="公开所选%(verbose_name_plural)s", permissions=["change"])
     def publish(self, request, queryset):
@@ -116,12 +157,13 @@ class PageInline(admin.TabularInline):
 
 
 @admin.register(Issue)
-class IssueAdmin(NulFreeSearchMixin, PublishActionsMixin, admin.ModelAdmin):
+class IssueAdmin(NulFreeSearchMixin, PublishActionsMixin, RevisionedChangeMixin, admin.ModelAdmin):
     publish_noun = "期（含其版面）"
+    form = IssueForm
     list_display = ("label", "year", "number", "date", "is_published", "pages_count", "articles_count")
     list_filter = ("is_published", "year")
     search_fields = ("year", "number")
-    fields = ("year", "number", "date", "is_published")
+    fields = ("year", "number", "date", "is_published", "opened_version")
     inlines = (PageInline,)
     actions = ("publish", "unpublish")
     change_list_template = "admin/articles/upload_changelist.html"
@@ -145,7 +187,7 @@ class IssueAdmin(NulFreeSearchMixin, PublishActionsMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if "is_published" in form.changed_data:
-            set_published(Issue.objects.filter(pk=obj.pk), obj.is_published)
+            set_published(Issue.objects.filter(pk=obj.pk), obj.is_published, user=request.user)
 
     def delete_queryset(self, request, queryset):
         ids = list(Article.objects.filter(page__issue__in=queryset).values_list("pk", flat=True))
@@ -162,8 +204,9 @@ class IssueAdmin(NulFreeSearchMixin, PublishActionsMixin, admin.ModelAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(PublishActionsMixin, admin.ModelAdmin):
+class PageAdmin(PublishActionsMixin, RevisionedChangeMixin, admin.ModelAdmin):
     publish_noun = "版面"
+    form = PageForm
     list_display = (
         "__str__",
         "issue",
@@ -183,6 +226,7 @@ class PageAdmin(PublishActionsMixin, admin.ModelAdmin):
         "issue",
         "label",
         "is_published",
+        "opened_version",
         "preview_link",
         "source_file",
         "encoding",
@@ -196,7 +240,7 @@ class PageAdmin(PublishActionsMixin, admin.ModelAdmin):
         "raw_text",
     )
     # Everything but where the page belongs and whether readers see it comes from the file and the parser.
-    readonly_fields = tuple(f for f in fields if f not in ("issue", "label", "is_published"))
+    readonly_fields = tuple(f for f in fields if f not in ("issue", "label", "is_published", "opened_version"))
     actions = ("publish", "unpublish", "reparse")
     change_list_template = "admin/articles/upload_changelist.html"
 
@@ -274,17 +318,21 @@ class PageAdmin(PublishActionsMixin, admin.ModelAdmin):
 
     def _ingest(self, request, form, files):
         data = form.cleaned_data
+
+        def record(name, result):  # in the page's own transaction
+            self.log_addition(request, result.page, f"上传 {name}（未公开，{result.articles} 篇文章）")
+
         report = ingest_files(
             files,
             issue_year=data.get("issue_year"),
             issue_number=data.get("issue_number"),
             issue_date=data.get("issue_date"),
             page_label=data.get("page_label") or "",
+            on_created=record,
         )
         for outcome in report.outcomes:
             result = outcome.result
             if outcome.status == CREATED:
-                self.log_addition(request, result.page, f"上传 {outcome.name}（未公开，{result.articles} 篇文章）")
                 self.message_user(
                     request,
                     f"{outcome.name}：已导入为 {result.page}，{result.articles} 篇文章，"
@@ -331,6 +379,7 @@ class PageAdmin(PublishActionsMixin, admin.ModelAdmin):
             "pages": pages,
             "issues": sorted(issues, key=lambda issue: issue.label),
             "page_ids": ",".join(str(page.pk) for page in pages),
+            "page_versions": ",".join(f"{page.pk}:{page.version}" for page in pages),
             "can_change": self.has_change_permission(request),
             "return_to": request.get_full_path(),
         }
@@ -344,42 +393,57 @@ class PageAdmin(PublishActionsMixin, admin.ModelAdmin):
         published = request.POST.get("publish") == "1"
         scope = request.POST.get("scope", "pages")
         pages = Page.objects.filter(pk__in=ids)
-        if scope == "issues":
-            if not request.user.has_perm("articles.change_issue"):
-                raise PermissionDenied
-            issues = Issue.objects.filter(pages__in=pages).distinct()
-            issue_admin = self.admin_site._registry[Issue]
-            issue_admin._set_published(request, issues, published)
-            if published:
-                # Pages without an issue are published with the others.
-                self._set_published(request, pages.filter(issue__isnull=True), True)
-        else:
-            self._set_published(request, pages, published)
         target = (
             request.POST.get("next")
             or reverse("admin:articles_page_preview_many") + f"?ids={request.POST.get('ids', '')}"
         )
+        stale = self._changed_since_preview(request.POST.get("versions"), pages)
+        if stale:
+            self.message_user(
+                request,
+                "未公开或撤下任何版面：以下版面在您打开预览之后已被修改（重新解析、编辑或公开状态变化），"
+                f"请核对新的预览后再操作：{'；'.join(stale)}",
+                messages.ERROR,
+            )
+        elif scope == "issues":
+            if not request.user.has_perm("articles.change_issue"):
+                raise PermissionDenied
+            issues = Issue.objects.filter(pages__in=pages).distinct()
+            with transaction.atomic():
+                self._set_published(request, issues, published, noun=IssueAdmin.publish_noun)
+                if published:
+                    # Pages without an issue are published with the others.
+                    self._set_published(request, pages.filter(issue__isnull=True), True)
+        else:
+            self._set_published(request, pages, published)
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
             target = reverse("admin:index")
         return HttpResponseRedirect(target)
+
+    @staticmethod
+    def _changed_since_preview(versions: str | None, pages) -> list[str]:
+        """Pages whose version is no longer the one the preview showed (``"id:version,…"``)."""
+        if not versions:
+            return []
+        shown = {}
+        for part in versions.split(","):
+            pk, _, version = part.partition(":")
+            if pk.strip().isdigit() and version.strip().isdigit():
+                shown[int(pk)] = int(version)
+        return [str(page) for page in pages.defer("raw_bytes") if shown.get(page.pk, page.version) != page.version]
 
     # re-parse
 
     @admin.action(description="按当前解析器重新解析所选版面（人工修订的文章保留）", permissions=["change"])
     def reparse(self, request, queryset):
         for page in queryset.defer("raw_bytes"):
-            outcome = reparse_keeping_edits(page)
-            result = outcome.result
-            message = (
-                f"重新解析 {result.page}：{result.deleted} 篇解析文章替换为 {result.created} 篇，"
-                f"新发现开发区 {len(result.new_zones)} 个，警告 {len(result.warnings)} 条"
-            )
-            if outcome.duplicates_removed:
-                message += f"，去掉与人工修订文章重复的 {len(outcome.duplicates_removed)} 篇"
-            self.log_change(request, result.page, message + f"（解析器 {result.page.parser_version}）")
+            with transaction.atomic():  # the re-parse and its history entry commit together
+                result = reparse_page(page, user=request.user)
+                message = result.summary()
+                self.log_change(request, result.page, message + f"（解析器 {result.page.parser_version}）")
             self.message_user(request, message + "。", messages.SUCCESS)
             if result.kept:
-                kept = "；".join(f"#{article.position}《{article}》" for article in result.kept)
+                kept = "；".join(f"#{article.pk}《{article}》" for article in result.kept)
                 self.message_user(
                     request,
                     f"{result.page}：以下 {len(result.kept)} 篇人工修订的文章未被覆盖，请核对：{kept}",
@@ -419,7 +483,7 @@ class CaptionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(PublishActionsMixin, admin.ModelAdmin):
+class ArticleAdmin(PublishActionsMixin, RevisionedChangeMixin, admin.ModelAdmin):
     publish_noun = "文章"
     form = ArticleForm
     list_display = (
@@ -438,9 +502,30 @@ class ArticleAdmin(PublishActionsMixin, admin.ModelAdmin):
     search_fields = ("title", "kicker", "subtitle", "byline", "body_text")
     autocomplete_fields = ("zone", "zones", "city")
     inlines = (ArticleAuthorInline, CaptionInline)
-    readonly_fields = ("page", "position", "edited_by_hand", "warnings_list", "updated_at", "split_link")
+    readonly_fields = (
+        "page",
+        "position",
+        "edited_by_hand",
+        "warnings_list",
+        "updated_at",
+        "split_link",
+        "revisions_link",
+    )
     fieldsets = (
-        (None, {"fields": ("page", "position", "is_published", "edited_by_hand", "warnings_list")}),
+        (
+            None,
+            {
+                "fields": (
+                    "page",
+                    "position",
+                    "is_published",
+                    "edited_by_hand",
+                    "revisions_link",
+                    "warnings_list",
+                    "opened_version",
+                )
+            },
+        ),
         ("标题", {"fields": ("kicker", "title", "subtitle")}),
         ("署名与正文", {"fields": ("dateline", "byline", "body", "split_link")}),
         ("开发区与城市", {"fields": ("zone", "zones", "city")}),
@@ -471,10 +556,20 @@ class ArticleAdmin(PublishActionsMixin, admin.ModelAdmin):
             '<a href="{}">在某一段处拆成两篇文章…</a>', reverse("admin:articles_article_split", args=[article.pk])
         )
 
+    @admin.display(description="修订历史")
+    def revisions_link(self, article):
+        if not article.pk:
+            return "—"
+        return format_html(
+            '<a href="{}">查看各次修订、对比文字、恢复旧版本…</a>',
+            reverse("admin:articles_article_revisions", args=[article.pk]),
+        )
+
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
             path("<int:article_id>/split/", view(self.split_view), name="articles_article_split"),
+            path("<int:article_id>/revisions/", view(self.revisions_view), name="articles_article_revisions"),
             *super().get_urls(),
         ]
 
@@ -519,11 +614,13 @@ class ArticleAdmin(PublishActionsMixin, admin.ModelAdmin):
             try:
                 with transaction.atomic():
                     self.log_deletions(request, Article.objects.filter(pk=second.pk))
-                    result = merge_articles(first, second)
+                    result = merge_articles(first, second, user=request.user)
+                    self.log_change(
+                        request, result.article, f"合并：并入文章 #{result.removed_pk}《{result.removed_title}》"
+                    )
             except EditingError as error:
                 self.message_user(request, str(error), messages.ERROR)
                 return None
-            self.log_change(request, result.article, f"合并：并入文章 #{result.removed_pk}《{result.removed_title}》")
             self.message_user(
                 request,
                 f"已将《{result.removed_title}》并入《{result.article}》，后续文章顺序已前移。",
@@ -551,16 +648,19 @@ class ArticleAdmin(PublishActionsMixin, admin.ModelAdmin):
             form = SplitForm(request.POST)
             if form.is_valid():
                 try:
-                    result = split_article(article, form.cleaned_data["at"], title=form.cleaned_data["title"])
+                    with transaction.atomic():
+                        result = split_article(
+                            article, form.cleaned_data["at"], title=form.cleaned_data["title"], user=request.user
+                        )
+                        self.log_change(
+                            request,
+                            result.first,
+                            f"拆分：第 {form.cleaned_data['at'] + 1} 段起拆为文章 #{result.second.pk}",
+                        )
+                        self.log_addition(request, result.second, f"由文章 #{result.first.pk} 拆分而来")
                 except EditingError as error:
                     form.add_error("at", str(error))
                 else:
-                    self.log_change(
-                        request,
-                        result.first,
-                        f"拆分：第 {form.cleaned_data['at'] + 1} 段起拆为文章 #{result.second.pk}",
-                    )
-                    self.log_addition(request, result.second, f"由文章 #{result.first.pk} 拆分而来")
                     self.message_user(request, f"已拆分为《{result.first}》和《{result.second}》。", messages.SUCCESS)
                     return HttpResponseRedirect(reverse("admin:articles_article_change", args=[result.second.pk]))
         else:
@@ -575,6 +675,46 @@ class ArticleAdmin(PublishActionsMixin, admin.ModelAdmin):
             "form": form,
         }
         return TemplateResponse(request, "admin/articles/article/split.html", context)
+
+
+    # history
+
+    def revisions_view(self, request, article_id):
+        article = get_object_or_404(Article.objects.select_related("page"), pk=article_id)
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        if request.method == "POST":
+            if not self.has_change_permission(request, article):
+                raise PermissionDenied
+            version = history.versions_of(article).filter(pk=request.POST.get("version", "")).first()
+            if version is None:
+                self.message_user(request, "没有这个版本 / no such revision", messages.ERROR)
+            else:
+                with transaction.atomic():
+                    restored = restore_revision(article, version, user=request.user)
+                    self.log_change(request, restored, f"恢复到 {version.revision.date_created:%Y-%m-%d %H:%M} 的版本")
+                self.message_user(request, "已恢复所选版本；恢复前的内容也保留在历史中。", messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:articles_article_revisions", args=[article.pk]))
+        snapshots = [history.snapshot(version) for version in history.versions_of(article)]
+        rows = [
+            {
+                "snapshot": shot,
+                "revision": shot.version.revision,
+                "changes": history.changes(snapshots[number + 1], shot) if number + 1 < len(snapshots) else [],
+                "is_current": number == 0,
+            }
+            for number, shot in enumerate(snapshots)
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"修订历史：{article}",
+            "article": article,
+            "original": article,
+            "rows": rows,
+            "can_change": self.has_change_permission(request, article),
+        }
+        return TemplateResponse(request, "admin/articles/article/revisions.html", context)
 
 
 # --- zones, authors, places ------------------------------------------------------------------------------

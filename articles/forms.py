@@ -7,7 +7,7 @@ import re
 from django import forms
 from django.conf import settings
 
-from .models import Article, Zone
+from .models import Article, Issue, Page, Zone
 from .services.upload import upload_limits
 
 HEADING_PREFIX = "## "
@@ -101,7 +101,58 @@ def text_to_paragraphs(text: str) -> list[dict]:
     return paragraphs
 
 
-class ArticleForm(forms.ModelForm):
+class VersionCheckedForm(forms.ModelForm):
+    """A change form that carries the version it was opened at and refuses a save over a newer one.
+
+    The check locks the row (the admin's save runs in one transaction), so two editors' saves cannot
+    both pass it. On a conflict ``conflict`` says what the others changed, and the form is shown again
+    with the editor's input and the current version: saving it again is a decision, not an accident.
+    """
+
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict = None
+        if self.instance.pk:
+            self.fields["opened_version"].initial = self.instance.version
+
+    @property
+    def changed_data(self):
+        return [name for name in super().changed_data if name != "opened_version"]
+
+    def clean(self):
+        cleaned = super().clean()
+        opened = cleaned.get("opened_version")
+        if not self.instance.pk or opened is None:
+            return cleaned
+        model = type(self.instance)
+        current = model.objects.select_for_update().filter(pk=self.instance.pk).values_list("version", flat=True)
+        current = current.first()
+        if current is not None and current != opened:
+            from .services.history import conflict
+
+            self.conflict = conflict(model, self.instance.pk, opened, current)
+            data = self.data.copy()
+            data[self.add_prefix("opened_version")] = str(current)
+            self.data = data
+            raise forms.ValidationError(self.conflict.summary(), code="stale")
+        return cleaned
+
+
+class IssueForm(VersionCheckedForm):
+    class Meta:
+        model = Issue
+        fields = ("year", "number", "date", "is_published")
+
+
+class PageForm(VersionCheckedForm):
+    class Meta:
+        model = Page
+        fields = ("issue", "label", "is_published")
+
+
+class ArticleForm(VersionCheckedForm):
     """The body is edited as plain text (one paragraph per block), not as JSON."""
 
     body = forms.CharField(
@@ -129,6 +180,8 @@ class ArticleForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # As opened: save() puts the new body on the instance, and changed_data is asked after that.
+        self.opened_paragraphs = list(self.instance.paragraphs)
         if self.instance.pk:
             self.fields["body"].initial = paragraphs_to_text(self.instance.paragraphs)
 
@@ -138,8 +191,8 @@ class ArticleForm(forms.ModelForm):
     @property
     def changed_data(self):
         changed = list(super().changed_data)
-        if "body" in changed and text_to_paragraphs(self.data.get(self.add_prefix("body"), "")) == list(
-            self.instance.paragraphs
+        if "body" in changed and text_to_paragraphs(self.data.get(self.add_prefix("body"), "")) == (
+            self.opened_paragraphs
         ):
             changed.remove("body")  # only the line endings or spacing differ
         return changed

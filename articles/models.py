@@ -99,6 +99,8 @@ class Issue(models.Model):
     number = models.PositiveSmallIntegerField("期号", null=True, blank=True)
     date = models.DateField("出版日期", null=True, blank=True)
     is_published = models.BooleanField("公开", default=True)
+    # Raised by every saved change; an editor's form carries the value it was opened at (optimistic locking).
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
 
     class Meta:
         # Newest first, what is unknown last: PostgreSQL puts NULL first in a descending order, SQLite last.
@@ -150,6 +152,7 @@ class Page(models.Model):
     leftovers = models.JSONField("未归属文字", default=list, blank=True)
     warnings = models.JSONField("警告", default=list, blank=True)
     is_published = models.BooleanField("公开", default=True)
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
     created_at = models.DateTimeField("导入时间", auto_now_add=True)
 
     class Meta:
@@ -227,6 +230,7 @@ class Article(models.Model):
     is_published = models.BooleanField("公开", default=True)
     # Set by the editors' admin; reparsing leaves such articles alone.
     edited_by_hand = models.BooleanField("人工修订", default=False)
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 
@@ -244,6 +248,8 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.body_text = "\n".join(paragraph["text"] for paragraph in self.paragraphs)
+        if self._state.adding and self.pk is None:
+            self.pk = RetiredArticle.next_article_id(self._state.db or "default")
         if kwargs.get("update_fields") is not None and "paragraphs" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "body_text"}
         super().save(*args, **kwargs)
@@ -292,6 +298,54 @@ class Caption(models.Model):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+
+class RetiredArticle(models.Model):
+    """An article id that no longer names an article: merged into another, dropped by a re-parse, deleted.
+
+    Its URL answers 301 to the successor (followed through later retirements) or 410 with this record's
+    explanation, never a bare 404; and the id is never given to another article.
+    """
+
+    class Reason(models.TextChoices):
+        MERGED = "merged", "已并入另一篇文章"
+        REPARSED = "reparsed", "重新解析后并入另一篇文章"
+        DROPPED = "dropped", "重新解析后不再是单独的文章"
+        DELETED = "deleted", "已被编辑删除"
+
+    id = models.BigIntegerField("原文章编号", primary_key=True)
+    successor_id = models.BigIntegerField("后继文章编号", null=True, blank=True)
+    reason = models.CharField("原因", max_length=20, choices=Reason.choices)
+    title = models.CharField("原标题", max_length=300, blank=True)
+    page_id = models.BigIntegerField("原版面编号", null=True, blank=True)
+    # Plain ids, not foreign keys: the record is written while its page or issue may be being deleted.
+    issue_id = models.BigIntegerField("原所在期编号", null=True, blank=True)
+    # The text it had, so a re-parse does not bring back what an editor deleted.
+    text = models.TextField("原文", blank=True)
+    retired_at = models.DateTimeField("撤除时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ("-retired_at",)
+        indexes = (models.Index(fields=["successor_id"]), models.Index(fields=["page_id"]))
+        verbose_name = "已撤除的文章编号"
+        verbose_name_plural = "已撤除的文章编号"
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.title}"
+
+    @staticmethod
+    def next_article_id(using: str) -> int | None:
+        """SQLite gives a new row the largest id + 1, so deleting the newest article would hand its id
+        to the next one; ids are taken above every article and retired id there. None: the database's
+        own sequence, which never reuses an id."""
+        from django.db import connections
+        from django.db.models import Max
+
+        if connections[using].vendor != "sqlite":
+            return None
+        live = Article.objects.using(using).aggregate(top=Max("pk"))["top"] or 0
+        retired = RetiredArticle.objects.using(using).aggregate(top=Max("pk"))["top"] or 0
+        return max(live, retired) + 1
 
 
 class IndexBacklog(models.Model):

@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,6 +18,7 @@ from . import browse
 from .caching import conditional_page, kept_for_version
 from .models import Article, ArticleAuthor, Author, City, Issue, Page, Zone
 from .places import SLUG_CODES, city_slug
+from .services import identity
 
 PER_PAGE = 20
 
@@ -319,11 +320,34 @@ def _related_in_index(zone_names: tuple[str, ...], city: str | None, count: int)
     return [found[pk] for pk in ids if pk in found]
 
 
+def retired_article(request, pk: int):
+    """A removed article's URL: 301 to the article that now holds it, else 410 saying what happened;
+    None when the id never named an article or names one readers may not see (a plain 404)."""
+    if Article.objects.filter(pk=pk).exists():
+        return None
+    where = identity.whereabouts(pk, browse.visible_articles())
+    if where is None:
+        return None
+    if where.successor is not None:
+        target = where.successor.get_absolute_url()
+        query = request.GET.urlencode()
+        return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
+    issue = Issue.objects.filter(pk=where.record.issue_id, is_published=True).first()
+    context = {"record": where.record, "issue": issue}
+    return render(request, "articles/gone.html", context, status=410)
+
+
 @require_GET
 @conditional_page
 def article(request, pk):
     shown = browse.visible_articles().select_related("page__issue", "zone", "city").defer(*PAGE_SOURCE)
-    article = get_object_or_404(shown.prefetch_related("zones", "captions", authors()), pk=pk)
+    shown = shown.prefetch_related("zones", "captions", authors())
+    article = shown.filter(pk=pk).first()
+    if article is None:
+        response = retired_article(request, pk)
+        if response is None:
+            raise Http404("no such article")
+        return response
     terms = browse.highlight_terms(request.GET.get("hl"))
     paragraphs = [
         {"kind": paragraph.get("kind", "p"), "html": browse.highlight(paragraph.get("text", ""), terms)}

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "axes",
+    "reversion",  # editors' revisions of articles, pages and issues (articles/services/history.py)
     "articles",  # before haystack: its rebuild_index command replaces haystack's for the Whoosh index
     "haystack",
 ]

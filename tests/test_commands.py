@@ -124,7 +124,7 @@ def test_reparse_keeps_hand_edited_articles(seeds_folder):
     edited.refresh_from_db()
     assert edited.title == "编辑改过的标题"
     assert page.articles.filter(position=1).count() == 1
-    assert not old_ids & set(other_page.articles.values_list("pk", flat=True))  # replaced
+    assert old_ids == set(other_page.articles.values_list("pk", flat=True))  # updated in place, ids kept
 
 
 def test_reparse_one_page(seeds_folder):

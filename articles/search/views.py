@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from ..caching import conditional_page
@@ -235,10 +236,33 @@ def api_search(request):
 
 def api_article(request, pk: int):
     from ..models import Article
+    from ..services import identity
 
     article = Article.objects.visible().with_related().filter(pk=pk).first()
     if article is None:
-        return _error(f"没有编号为 {pk} 的公开文章 / no published article {pk}", status=404)
+        where = None if Article.objects.filter(pk=pk).exists() else identity.whereabouts(pk, Article.objects.visible())
+        if where is None:
+            return _error(f"没有编号为 {pk} 的公开文章 / no published article {pk}", status=404)
+        record = where.record
+        body = {
+            "id": pk,
+            "title": record.title or None,
+            "reason": record.reason,
+            "retired": record.get_reason_display(),
+        }
+        if where.successor is not None:
+            location = reverse("api_article", args=[where.successor.pk])
+            body |= {
+                "error": f"文章 {pk} 已并入文章 {where.successor.pk} / article {pk} moved to {where.successor.pk}",
+                "moved_to": where.successor.pk,
+                "location": location,
+                "url": where.successor.get_absolute_url(),
+            }
+            response = JsonResponse(body, status=301, json_dumps_params={"ensure_ascii": False})
+            response["Location"] = location
+            return response
+        body["error"] = f"文章 {pk} 已撤除：{record.get_reason_display()} / article {pk} is gone"
+        return JsonResponse(body, status=410, json_dumps_params={"ensure_ascii": False})
     return JsonResponse(article_record(article), json_dumps_params={"ensure_ascii": False})
 
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import F, QuerySet
 
-from ..models import Article, ArticleAuthor, Caption, Issue, Page, Zone
-from .ingest import ReparseResult, reparse_page
+from ..models import Article, ArticleAuthor, Author, Caption, City, Issue, Page, RetiredArticle, Zone
+from . import history, identity
 
 
 class EditingError(Exception):
@@ -36,28 +36,37 @@ def sync_search_index(article_ids: Iterable[int]) -> None:
 # --- publishing ---------------------------------------------------------------------------------------
 
 
-def set_published(objects: QuerySet, published: bool) -> list[int]:
+def set_published(objects: QuerySet, published: bool, *, user=None) -> list[int]:
     """Publish or unpublish issues, pages or articles; returns the ids of the articles whose visibility may change.
 
     Publishing an issue also publishes its pages (they arrive unpublished from the upload); articles keep
-    their own switch, so one an editor hid stays hidden. Unpublishing an issue hides all of it.
+    their own switch, so one an editor hid stays hidden. Unpublishing an issue hides all of it. Each object
+    switched gets a new version and a revision, so a form opened before the switch cannot undo it.
     """
     model = objects.model
+    verb = "公开" if published else "撤下"
     with transaction.atomic():
         pks = list(objects.values_list("pk", flat=True))
+        switched = model.objects.filter(pk__in=pks).exclude(is_published=published)
         if model is Issue:
-            Issue.objects.filter(pk__in=pks).update(is_published=published)
-            if published:
-                Page.objects.filter(issue__in=pks).update(is_published=True)
             affected = Article.objects.filter(page__issue__in=pks)
+            pages = Page.objects.filter(issue__in=pks).exclude(is_published=True) if published else Page.objects.none()
+            changed = [*switched, *pages]
         elif model is Page:
-            Page.objects.filter(pk__in=pks).update(is_published=published)
             affected = Article.objects.filter(page__in=pks)
+            changed = list(switched)
         elif model is Article:
-            Article.objects.filter(pk__in=pks).update(is_published=published)
             affected = Article.objects.filter(pk__in=pks)
+            changed = list(switched)
         else:  # pragma: no cover - programming error
             raise TypeError(model)
+        history.ensure_baseline(changed)
+        with history.recorded(verb, user):
+            for obj in changed:
+                obj.is_published = published
+                obj.version += 1
+                obj.save(update_fields=["is_published", "version"])
+            history.add(*changed)
         article_ids = list(affected.values_list("pk", flat=True))
         sync_search_index(article_ids)
     return article_ids
@@ -73,12 +82,13 @@ class MergeResult:
     removed_title: str
 
 
-def merge_articles(first: Article, second: Article) -> MergeResult:
-    """Append ``second`` (the next article on the same page) to ``first``; ``second`` is deleted.
+def merge_articles(first: Article, second: Article, *, user=None) -> MergeResult:
+    """Append ``second`` (the next article on the same page) to ``first``; ``second`` is retired.
 
     Its title, kicker and subtitle become a section heading in the merged body, so nothing printed is
     lost; authors, zones and captions are added to the first article's. Articles after it move up one
-    position. The merged article and those renumbered are marked edited by hand: a re-parse keeps them.
+    position. The merged article is marked edited by hand (a re-parse keeps it); the second's URL
+    redirects to it.
     """
     with transaction.atomic():
         first, second = (
@@ -89,6 +99,7 @@ def merge_articles(first: Article, second: Article) -> MergeResult:
             first, second = second, first
         if first.page_id != second.page_id or second.position != first.position + 1:
             raise EditingError("只能合并同一版面上相邻的两篇文章 / only consecutive articles on one page")
+        history.ensure_baseline([first, second])
         heading = " ".join(part for part in (second.kicker, second.title, second.subtitle) if part)
         first.paragraphs = [
             *first.paragraphs,
@@ -104,6 +115,7 @@ def merge_articles(first: Article, second: Article) -> MergeResult:
         first.city = first.city or second.city
         first.warnings = [*first.warnings, *second.warnings]
         first.edited_by_hand = True
+        first.version += 1
         first.save()
         first.zones.add(*second.zones.all())
 
@@ -123,8 +135,11 @@ def merge_articles(first: Article, second: Article) -> MergeResult:
                 photographer=caption.photographer,
             )
         removed_pk, removed_title = second.pk, str(second)
+        identity.retire(second, RetiredArticle.Reason.MERGED, successor_id=first.pk)
         second.delete()
         _shift(first.page_id, after=first.position + 1, by=-1)
+        with history.recorded(f"合并：并入文章 #{removed_pk}《{removed_title}》", user):
+            history.add(first)
         touched = list(Article.objects.filter(page=first.page_id).values_list("pk", flat=True))
         sync_search_index([*touched, removed_pk])
     return MergeResult(first, removed_pk, removed_title)
@@ -136,17 +151,19 @@ class SplitResult:
     second: Article
 
 
-def split_article(article: Article, at: int, *, title: str = "") -> SplitResult:
+def split_article(article: Article, at: int, *, title: str = "", user=None) -> SplitResult:
     """Cut ``article`` before paragraph ``at`` (0-based); the rest becomes a new article right after it.
 
     The new article takes ``title`` or, when its first paragraph is a section heading, that heading. It
-    keeps the page's zone and city; authors stay with the first part. Later articles move down one position.
+    keeps the page's zone and city; authors stay with the first part, and so does the id. Later articles
+    move down one position.
     """
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article.pk)
         paragraphs = list(article.paragraphs)
         if not 0 < at < len(paragraphs):
             raise EditingError("拆分位置必须在两段之间 / the cut must fall between two paragraphs")
+        history.ensure_baseline([article])
         head, tail = paragraphs[:at], paragraphs[at:]
         # A heading too long for a title (PostgreSQL would refuse it) stays the first paragraph.
         fits = len(tail[0]["text"]) <= Article._meta.get_field("title").max_length
@@ -156,6 +173,7 @@ def split_article(article: Article, at: int, *, title: str = "") -> SplitResult:
         article.paragraphs = head
         article.continued_to, continued_to = "", article.continued_to
         article.edited_by_hand = True
+        article.version += 1
         article.save()
         second = Article.objects.create(
             page_id=article.page_id,
@@ -170,6 +188,8 @@ def split_article(article: Article, at: int, *, title: str = "") -> SplitResult:
         )
         if article.zone_id:
             second.zones.add(article.zone_id)
+        with history.recorded(f"拆分：第 {at + 1} 段起拆为文章 #{second.pk}", user):
+            history.add(article, second)
         touched = list(Article.objects.filter(page=article.page_id).values_list("pk", flat=True))
         sync_search_index(touched)
     return SplitResult(article, second)
@@ -178,8 +198,7 @@ def split_article(article: Article, at: int, *, title: str = "") -> SplitResult:
 def _shift(page_id: int, *, after: int, by: int) -> None:
     """Move the articles at ``after`` and later by ``by`` positions, keeping (page, position) unique.
 
-    They are marked edited by hand: their positions no longer match the parser's, and a re-parse keeps
-    what stands at a hand-edited position.
+    Their text is untouched, so they stay as the parser's: a re-parse finds them by their text.
     """
     later = Article.objects.filter(page_id=page_id, position__gte=after)
     if not later.exists():
@@ -188,7 +207,7 @@ def _shift(page_id: int, *, after: int, by: int) -> None:
     top = 10000
     later.update(position=F("position") + top)
     Article.objects.filter(page_id=page_id, position__gte=after + top).update(
-        position=F("position") - top + by, edited_by_hand=True
+        position=F("position") - top + by
     )
 
 
@@ -232,31 +251,51 @@ def merge_zone(alias: Zone, target: Zone) -> ZoneMergeResult:
     return ZoneMergeResult(target, len(touched))
 
 
-# --- re-parse -----------------------------------------------------------------------------------------
 
 
-@dataclass
-class EditorReparseResult:
-    result: ReparseResult
-    duplicates_removed: list[str]  # titles of fresh articles identical to a kept hand-edited one
+# --- history ------------------------------------------------------------------------------------------
 
 
-def reparse_keeping_edits(page: Page) -> EditorReparseResult:
-    """``reparse_page``, then drop new articles that repeat a kept hand-edited one word for word.
+def restore_revision(article: Article, version, *, user=None) -> Article:
+    """Put back what ``version`` (one of the article's revisions) says: text, tags, captions, authors.
 
-    After a merge the articles behind it moved up one position and are kept as hand-edited; the parser
-    still finds the page's last article at its old position, which would show it twice.
+    The article keeps its id, page and position, is marked edited by hand and gets a new version; the
+    state it leaves is kept as the revision before this one.
     """
-    before = list(page.articles.values_list("pk", flat=True))
-    result = reparse_page(page)
-    kept = {(article.title, article.body_text) for article in result.kept}
-    kept_ids = {article.pk for article in result.kept}
-    removed = []
+    if version.object_id != str(article.pk) or version.content_type.model_class() is not Article:
+        raise EditingError("这个版本不属于这篇文章 / that revision belongs to another article")
+    data = version.field_dict
     with transaction.atomic():
-        for article in result.page.articles.exclude(pk__in=kept_ids):
-            if (article.title, article.body_text) in kept:
-                removed.append(str(article))
-                article.delete()
-        after = list(result.page.articles.values_list("pk", flat=True))
-        sync_search_index([*before, *after])
-    return EditorReparseResult(result, removed)
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        history.ensure_baseline([article])
+        for name in ("kicker", "title", "subtitle", "dateline", "byline", "paragraphs", "warnings"):
+            setattr(article, name, data.get(name, getattr(article, name)))
+        for name in ("continued_from", "continued_to", "is_published"):
+            setattr(article, name, data.get(name, getattr(article, name)))
+        article.zone_id = data.get("zone_id") if Zone.objects.filter(pk=data.get("zone_id")).exists() else None
+        article.city_id = data.get("city_id") if City.objects.filter(pk=data.get("city_id")).exists() else None
+        article.edited_by_hand = True
+        article.version += 1
+        article.save()
+        article.zones.set(Zone.objects.filter(pk__in=data.get("zones") or []))
+        rows = history.related_rows(version)
+        article.authorships.all().delete()
+        for order, row in enumerate(sorted(rows["authorships"], key=lambda row: row["order"]), start=1):
+            if Author.objects.filter(pk=row["author"]).exists():
+                ArticleAuthor.objects.create(article=article, author_id=row["author"], order=order)
+        article.captions.all().delete()
+        Caption.objects.bulk_create(
+            Caption(
+                article=article,
+                position=row["position"],
+                text=row["text"],
+                credit=row.get("credit", ""),
+                photographer=row.get("photographer", ""),
+            )
+            for row in sorted(rows["captions"], key=lambda row: row["position"])
+        )
+        when = version.revision.date_created
+        with history.recorded(f"恢复到 {when:%Y-%m-%d %H:%M} 的版本（第 {data.get('version', '?')} 版）", user):
+            history.add(article)
+        sync_search_index([article.pk])
+    return article

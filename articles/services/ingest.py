@@ -7,19 +7,23 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 
 from ..gazetteer_db import gazetteer_from_db
-from ..models import Article, ArticleAuthor, Author, Caption, City, County, Issue, Page, Zone
+from ..models import Article, ArticleAuthor, Author, Caption, City, County, Issue, Page, RetiredArticle, Zone
 from ..parsing import Gazetteer, ParsedArticle, ParsedPage, parse_page
 from ..parsing import gazetteer as gazetteer_module
 from ..search.sync import sync_on_commit
+from . import history, identity
 from .columns import check_range, fit_to_columns
 from .decoding import decode_page
 from .errors import IngestError
+from .matching import Parsed, Slot, Stored, plan_reparse
 
 __all__ = ["IngestError", "IngestResult", "ReparseResult", "ingest_page", "reparse_page"]
 
@@ -27,6 +31,8 @@ CREATED = "created"
 UNCHANGED = "unchanged"
 # A printed page holds a few dozen articles at most; thousands mean the file is not a newspaper page.
 MAX_ARTICLES_PER_PAGE = 1000
+# Articles of a page being re-parsed wait above this position while the new order is written.
+PARKED = 10000
 
 
 class TooManyArticlesError(IngestError):
@@ -46,11 +52,24 @@ class IngestResult:
 @dataclass
 class ReparseResult:
     page: Page
-    deleted: int  # parsed articles replaced
-    created: int
-    kept: list[Article] = field(default_factory=list)  # hand-edited articles left alone
+    updated: list[int]  # ids of articles whose text or tags changed (same ids)
+    created: list[int]  # ids of articles the parser found anew
+    retired: dict[int, int | None]  # id of an article no longer found -> the id its URL redirects to
+    kept: list[Article] = field(default_factory=list)  # hand-edited articles left as they are
+    repeats_deleted: int = 0  # parsed articles an editor had deleted, left deleted
     new_zones: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = (
+            f"重新解析 {self.page}：{len(self.updated)} 篇更新，{len(self.created)} 篇新增，"
+            f"{len(self.retired)} 篇撤除（原链接转向并入的文章或说明已撤除），"
+            f"{len(self.kept)} 篇人工修订的文章保持不变，新发现开发区 {len(self.new_zones)} 个，"
+            f"警告 {len(self.warnings)} 条"
+        )
+        if self.repeats_deleted:
+            text += f"，编辑删除过的 {self.repeats_deleted} 篇未恢复"
+        return text
 
 
 def ingest_page(
@@ -63,11 +82,13 @@ def ingest_page(
     page_label: str = "",
     publish: bool = True,
     max_bytes: int | None = None,
+    on_created: Callable[[IngestResult], None] | None = None,
 ) -> IngestResult:
     """Store one page file and the articles parsed from it; raises IngestError for unusable files.
 
     ``issue_*`` and ``page_label`` are hints (from a manifest or the upload form): the issue printed
     in the page's masthead wins over them. ``publish=False`` stores the page hidden from readers.
+    ``on_created`` runs inside the page's transaction (the admin records the upload in its history there).
     """
     decoded = decode_page(data, max_bytes=max_bytes or settings.KFQ_MAX_UPLOAD_BYTES)
     check_range(Issue, "year", issue_year)
@@ -101,13 +122,19 @@ def ingest_page(
         article_warnings = create_articles(page, parsed.articles)
         # The search index takes the page's articles once this transaction commits.
         sync_on_commit(page.articles.values_list("pk", flat=True))
-    return IngestResult(CREATED, page, len(parsed.articles), new_zones, page.warnings + article_warnings)
+        result = IngestResult(CREATED, page, len(parsed.articles), new_zones, page.warnings + article_warnings)
+        if on_created is not None:
+            on_created(result)
+    return result
 
 
-def reparse_page(page: Page) -> ReparseResult:
-    """Run the current parser again on the page's stored text; hand-edited articles stay as they are.
+def reparse_page(page: Page, *, user=None) -> ReparseResult:
+    """Run the current parser again on the page's stored text, updating its articles in place.
 
-    A hand-edited article stands in for whatever the parser now finds at its position.
+    An article the parser finds again keeps its id (``matching.plan_reparse``); hand-edited articles stay
+    exactly as the editor left them and stand for what the parser finds of them; an article no longer
+    found is retired, its URL redirecting to the article that now holds its text. Changed articles get a
+    revision (``user``'s, when an editor asked), in the same transaction.
     """
     with transaction.atomic():
         # of=self: PostgreSQL cannot lock the nullable side of the outer join to the issue.
@@ -124,20 +151,65 @@ def reparse_page(page: Page) -> ReparseResult:
         for name, value in page_fields(parsed, issue_warnings).items():
             setattr(page, name, value)
         fit_to_columns(page, page.warnings)
+        page.version += 1
         page.save()
 
-        kept = list(page.articles.filter(edited_by_hand=True))
-        replaced = page.articles.filter(edited_by_hand=False)
-        deleted = replaced.count()
-        before = list(page.articles.values_list("pk", flat=True))
-        replaced.delete()
-        kept_positions = {article.position for article in kept}
+        stored = list(page.articles.prefetch_related("zones", "captions", "authorships__author"))
+        by_id = {article.pk: article for article in stored}
+        deleted = RetiredArticle.objects.filter(page_id=page.pk, reason=RetiredArticle.Reason.DELETED)
+        plan = plan_reparse(
+            [Stored(a.pk, a.position, a.title, _stored_text(a), a.edited_by_hand) for a in stored],
+            [Parsed(article.title or "", _parsed_text(article)) for article in parsed.articles],
+            list(deleted.values_list("text", flat=True)),
+        )
         new_zones = create_discovered_zones(parsed, gazetteer)
-        fresh = [article for article in parsed.articles if article.position not in kept_positions]
-        article_warnings = create_articles(page, fresh)
-        # After the commit the search index drops the replaced articles and takes the new ones.
-        sync_on_commit([*before, *page.articles.values_list("pk", flat=True)])
-    return ReparseResult(page, deleted, len(fresh), kept, new_zones, page.warnings + article_warnings)
+        lookups = _Lookups.load()
+        found = [index for kind, index in plan.order if kind == "parsed"]
+        drafts = {index: _draft(page, parsed.articles[index], lookups) for index in found}
+        changed = [
+            by_id[article_id]
+            for index, article_id in plan.updates.items()
+            if _signature_of_stored(by_id[article_id]) != drafts[index].signature()
+        ]
+        history.ensure_baseline(changed)
+
+        page.articles.update(position=F("position") + PARKED)  # keeps (page, position) unique meanwhile
+        ids: dict[Slot, int] = {}
+        for position, slot in enumerate(plan.order, start=1):
+            kind, key = slot
+            if kind == "stored":
+                Article.objects.filter(pk=key).update(position=position)
+                ids[slot] = key
+            elif key in plan.updates:
+                article = by_id[plan.updates[key]]
+                if article in changed:
+                    _apply(article, drafts[key], position)
+                else:
+                    Article.objects.filter(pk=article.pk).update(position=position)
+                ids[slot] = article.pk
+            else:
+                ids[slot] = _store(drafts[key], position).pk
+        for article_id, successor in plan.retired.items():
+            successor_id = ids[successor] if successor is not None else None
+            reason = RetiredArticle.Reason.REPARSED if successor_id else RetiredArticle.Reason.DROPPED
+            identity.retire(by_id[article_id], reason, successor_id)
+        Article.objects.filter(pk__in=list(plan.retired)).delete()
+        if changed:
+            with history.recorded(f"重新解析（解析器 {page.parser_version}）", user):
+                history.add(*changed)
+        # After the commit the search index drops the retired articles and takes the changed ones.
+        sync_on_commit([*by_id, *ids.values()])
+    warnings = page.warnings + [warning for draft in drafts.values() for warning in draft.numbered_warnings()]
+    return ReparseResult(
+        page,
+        updated=[article.pk for article in changed],
+        created=[ids[("parsed", index)] for index in plan.created],
+        retired={article_id: (ids[slot] if slot else None) for article_id, slot in plan.retired.items()},
+        kept=[article for article in stored if article.edited_by_hand],
+        repeats_deleted=len(plan.repeats_deleted),
+        new_zones=new_zones,
+        warnings=warnings,
+    )
 
 
 def checked(parsed: ParsedPage) -> ParsedPage:
@@ -230,53 +302,155 @@ def create_discovered_zones(parsed: ParsedPage, gazetteer: Gazetteer) -> list[st
 
 def create_articles(page: Page, parsed_articles: list[ParsedArticle]) -> list[str]:
     """Stores the articles; returns their warnings (those of the parser and of the mapping here)."""
-    zones = {zone.name: zone for zone in Zone.objects.all()}
-    cities = {city.short: city for city in City.objects.all()}
+    lookups = _Lookups.load()
     warnings = []
     for parsed in parsed_articles:
-        article_warnings = list(parsed.warnings)
-        unknown_zones = [name for name in parsed.zones if name not in zones]
-        if parsed.zone and parsed.zone not in zones:
-            unknown_zones.append(parsed.zone)
-        for name in dict.fromkeys(unknown_zones):
-            article_warnings.append(f"未知开发区：{name} / unknown zone: {name}")
-        if parsed.city and parsed.city not in cities:
-            article_warnings.append(f"未知城市：{parsed.city} / unknown city: {parsed.city}")
-
-        article = Article(
-            page=page,
-            position=parsed.position,
-            kicker=parsed.kicker or "",
-            title=parsed.title or "",
-            subtitle=parsed.subtitle or "",
-            dateline=parsed.dateline or "",
-            byline=parsed.byline or "",
-            paragraphs=[{"kind": paragraph.kind, "text": paragraph.text} for paragraph in parsed.paragraphs],
-            zone=zones.get(parsed.zone) if parsed.zone else None,
-            city=cities.get(parsed.city) if parsed.city else None,
-            continued_from=parsed.continued_from or "",
-            continued_to=parsed.continued_to or "",
-            warnings=article_warnings,
-        )
-        captions = [
-            Caption(
-                article=article,
-                position=position,
-                text=caption.text,
-                credit=caption.credit or "",
-                photographer=caption.photographer or "",
-            )
-            for position, caption in enumerate(parsed.captions, start=1)
-        ]
-        authors = [Author(name=name) for name in dict.fromkeys(parsed.authors)]
-        for instance in (article, *captions, *authors):
-            fit_to_columns(instance, article_warnings)
-        article.save()
-        mentioned = [zones[name] for name in dict.fromkeys([parsed.zone, *parsed.zones]) if name in zones]
-        article.zones.set(mentioned)
-        for order, name in enumerate(dict.fromkeys(author.name for author in authors), start=1):
-            author, _ = Author.objects.get_or_create(name=name)
-            ArticleAuthor.objects.create(article=article, author=author, order=order)
-        Caption.objects.bulk_create(captions)
-        warnings.extend(f"#{parsed.position}: {warning}" for warning in article_warnings)
+        draft = _draft(page, parsed, lookups)
+        _store(draft, parsed.position)
+        warnings.extend(draft.numbered_warnings())
     return warnings
+
+
+@dataclass
+class _Lookups:
+    zones: dict[str, Zone]
+    cities: dict[str, City]
+
+    @classmethod
+    def load(cls) -> _Lookups:
+        return cls({zone.name: zone for zone in Zone.objects.all()}, {city.short: city for city in City.objects.all()})
+
+
+# What a re-parse may change in an article; its position and switches are the archive's, not the parser's.
+PARSED_FIELDS = (
+    "kicker",
+    "title",
+    "subtitle",
+    "dateline",
+    "byline",
+    "paragraphs",
+    "zone",
+    "city",
+    "continued_from",
+    "continued_to",
+    "warnings",
+)
+
+
+@dataclass
+class _Draft:
+    """One parsed article as it would be stored (fields fitted to their columns)."""
+
+    article: Article
+    position: int  # as parsed
+    captions: list[Caption]
+    authors: list[str]
+    mentioned: list[Zone]
+
+    def signature(self) -> tuple:
+        return _signature(
+            self.article,
+            sorted(zone.pk for zone in self.mentioned),
+            self.authors,
+            [(caption.text, caption.credit, caption.photographer) for caption in self.captions],
+        )
+
+    def numbered_warnings(self) -> list[str]:
+        return [f"#{self.position}: {warning}" for warning in self.article.warnings]
+
+
+def _draft(page: Page, parsed: ParsedArticle, lookups: _Lookups) -> _Draft:
+    zones, cities = lookups.zones, lookups.cities
+    article_warnings = list(parsed.warnings)
+    unknown_zones = [name for name in parsed.zones if name not in zones]
+    if parsed.zone and parsed.zone not in zones:
+        unknown_zones.append(parsed.zone)
+    for name in dict.fromkeys(unknown_zones):
+        article_warnings.append(f"未知开发区：{name} / unknown zone: {name}")
+    if parsed.city and parsed.city not in cities:
+        article_warnings.append(f"未知城市：{parsed.city} / unknown city: {parsed.city}")
+
+    article = Article(
+        page=page,
+        position=parsed.position,
+        kicker=parsed.kicker or "",
+        title=parsed.title or "",
+        subtitle=parsed.subtitle or "",
+        dateline=parsed.dateline or "",
+        byline=parsed.byline or "",
+        paragraphs=[{"kind": paragraph.kind, "text": paragraph.text} for paragraph in parsed.paragraphs],
+        zone=zones.get(parsed.zone) if parsed.zone else None,
+        city=cities.get(parsed.city) if parsed.city else None,
+        continued_from=parsed.continued_from or "",
+        continued_to=parsed.continued_to or "",
+        warnings=article_warnings,
+    )
+    captions = [
+        Caption(
+            position=position,
+            text=caption.text,
+            credit=caption.credit or "",
+            photographer=caption.photographer or "",
+        )
+        for position, caption in enumerate(parsed.captions, start=1)
+    ]
+    authors = [Author(name=name) for name in dict.fromkeys(parsed.authors)]
+    for instance in (article, *captions, *authors):
+        fit_to_columns(instance, article_warnings)
+    article.body_text = "\n".join(paragraph["text"] for paragraph in article.paragraphs)
+    mentioned = [zones[name] for name in dict.fromkeys([parsed.zone, *parsed.zones]) if name in zones]
+    return _Draft(article, parsed.position, captions, list(dict.fromkeys(a.name for a in authors)), mentioned)
+
+
+def _store(draft: _Draft, position: int) -> Article:
+    article = draft.article
+    article.position = position
+    article.save()
+    _store_related(article, draft)
+    return article
+
+
+def _apply(article: Article, draft: _Draft, position: int) -> None:
+    """The draft's text and tags onto a stored article, which keeps its id, switches and history."""
+    for name in PARSED_FIELDS:
+        setattr(article, name, getattr(draft.article, name))
+    article.position = position
+    article.version += 1
+    article.save()
+    article.authorships.all().delete()
+    article.captions.all().delete()
+    _store_related(article, draft)
+
+
+def _store_related(article: Article, draft: _Draft) -> None:
+    article.zones.set(draft.mentioned)
+    for order, name in enumerate(draft.authors, start=1):
+        author, _ = Author.objects.get_or_create(name=name)
+        ArticleAuthor.objects.create(article=article, author=author, order=order)
+    for caption in draft.captions:
+        caption.article = article
+    Caption.objects.bulk_create(draft.captions)
+
+
+def _signature(article: Article, zone_ids: list[int], authors: list[str], captions: list[tuple]) -> tuple:
+    return (*(getattr(article, name) for name in PARSED_FIELDS), zone_ids, authors, captions)
+
+
+def _signature_of_stored(article: Article) -> tuple:
+    return _signature(
+        article,
+        sorted(zone.pk for zone in article.zones.all()),
+        article.author_names(),
+        [(caption.text, caption.credit, caption.photographer) for caption in article.captions.all()],
+    )
+
+
+def _stored_text(article: Article) -> str:
+    captions = " ".join(caption.text for caption in article.captions.all())
+    return " ".join((article.kicker, article.title, article.subtitle, article.body_text, captions))
+
+
+def _parsed_text(parsed: ParsedArticle) -> str:
+    parts = [parsed.kicker or "", parsed.title or "", parsed.subtitle or ""]
+    parts += [paragraph.text for paragraph in parsed.paragraphs] + [caption.text for caption in parsed.captions]
+    return " ".join(parts)

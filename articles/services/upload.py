@@ -13,7 +13,9 @@ import logging
 import re
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -243,10 +245,12 @@ def ingest_files(
     issue_number: int | None = None,
     issue_date: datetime.date | None = None,
     page_label: str = "",
+    on_created: Callable[[str, IngestResult], None] | None = None,
 ) -> UploadReport:
     """Stores the files unpublished, one transaction per page; the form's values win over file names.
 
-    The masthead printed on a page wins over both (``ingest_page`` reconciles and warns).
+    The masthead printed on a page wins over both (``ingest_page`` reconciles and warns). ``on_created``
+    (file name, result) runs inside each new page's transaction.
     """
     # Imported late: the search package loads haystack and jieba.
     from ..search.backend import LockError
@@ -265,6 +269,7 @@ def ingest_files(
                     issue_date=issue_date,
                     page_label=page_label or file.label,
                     publish=False,
+                    on_created=partial(on_created, file.name) if on_created else None,
                 )
                 report.outcomes.append(UploadOutcome(file.name, result.status, result))
     except LockError:  # the pages are stored (unpublished, so nothing is missing from search yet)
