@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from . import browse
 from .caching import conditional_page, kept_for_version
@@ -51,7 +51,7 @@ def listing(articles):
     )
 
 
-@require_GET
+@require_safe
 @conditional_page
 def home(request):
     visible = browse.visible_articles()
@@ -85,7 +85,7 @@ def city_by_slug(slug: str) -> City:
     return get_object_or_404(City, code=code)
 
 
-@require_GET
+@require_safe
 @conditional_page
 def city(request, slug):
     city = city_by_slug(slug)
@@ -104,7 +104,7 @@ def city(request, slug):
     return render(request, "articles/city.html", context)
 
 
-@require_GET
+@require_safe
 @conditional_page
 def zone_list(request):
     counts = browse.zone_counts()
@@ -120,7 +120,7 @@ def zone_list(request):
     return render(request, "articles/zone_list.html", context)
 
 
-@require_GET
+@require_safe
 @conditional_page
 def zone(request, pk):
     zone = get_object_or_404(Zone.objects.select_related("city", "county"), pk=pk)
@@ -140,7 +140,7 @@ def published_issues():
     return Issue.objects.filter(is_published=True)
 
 
-@require_GET
+@require_safe
 @conditional_page
 def issue_list(request):
     visible = browse.visible_articles()
@@ -200,7 +200,7 @@ def page_articles(pages):
     )
 
 
-@require_GET
+@require_safe
 @conditional_page
 def issue(request, key):
     issue = issue_by_key(key)
@@ -235,7 +235,7 @@ def masthead_facts(mastheads: list[str]) -> list[tuple[str, str]]:
     return facts
 
 
-@require_GET
+@require_safe
 @conditional_page
 def page(request, pk):
     page = get_object_or_404(
@@ -337,7 +337,7 @@ def retired_article(request, pk: int):
     return render(request, "articles/gone.html", context, status=410)
 
 
-@require_GET
+@require_safe
 @conditional_page
 def article(request, pk):
     shown = browse.visible_articles().select_related("page__issue", "zone", "city").defer(*PAGE_SOURCE)
@@ -380,7 +380,7 @@ def article(request, pk):
     return render(request, "articles/article.html", context)
 
 
-@require_GET
+@require_safe
 @conditional_page
 def author(request, pk):
     author = get_object_or_404(Author, pk=pk)
@@ -393,14 +393,14 @@ def author(request, pk):
     return render(request, "articles/author.html", context)
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     sitemap = request.build_absolute_uri(reverse("sitemap"))
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /api/", "Allow: /", f"Sitemap: {sitemap}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
-@require_GET
+@require_safe
 def opensearch(request):
     context = {"base": request.build_absolute_uri("/").rstrip("/")}
     return render(

@@ -231,3 +231,9 @@ def test_server_error_gets_the_styled_500(client):
     assert response.status_code == 500
     assert "服务器出错（500）" in response.text and 'lang="zh-Hans"' in response.text
     assert "/static/css/site.css" in response.text
+
+
+def test_every_page_answers_head_as_link_checkers_and_caches_send_it(client, seeded):
+    for url in [*all_urls(), "/robots.txt", "/opensearch.xml", "/search/?q=开发区"]:
+        response = client.head(url)
+        assert response.status_code == 200, f"HEAD {url}: {response.status_code}"
