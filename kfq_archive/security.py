@@ -1,4 +1,6 @@
-"""Request size cap, login lockout page, client address behind a proxy."""
+"""Request size cap, login lockout page, client address behind a proxy; the one-line log filter."""
+
+import logging
 
 from django.conf import settings
 from django.contrib import admin
@@ -53,3 +55,12 @@ def lockout_response(request, original_response, credentials) -> HttpResponse:
         "cooloff_minutes": round(settings.AXES_COOLOFF_TIME.total_seconds() / 60),
     }
     return TemplateResponse(request, "admin/locked_out.html", context, status=429).render()
+
+
+class WithoutTraceback(logging.Filter):
+    """Logs the record's message alone (its traceback dropped): for errors that are the client's."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info = None
+        record.exc_text = None
+        return True

@@ -222,7 +222,15 @@ HAYSTACK_SIGNAL_PROCESSOR = "articles.search.signals.ArchiveSignalProcessor"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "level": "WARNING"}},
+    "filters": {"no_traceback": {"()": "kfq_archive.security.WithoutTraceback"}},
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "level": "WARNING"},
+        # A bad Host header is the client's mistake (or a scanner): one line, not a traceback each time.
+        "stderr_one_line": {"class": "logging.StreamHandler", "level": "WARNING", "filters": ["no_traceback"]},
+    },
     "root": {"handlers": ["stderr"], "level": "WARNING"},
-    "loggers": {"django": {"handlers": ["stderr"], "level": "WARNING", "propagate": False}},
+    "loggers": {
+        "django": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        "django.security.DisallowedHost": {"handlers": ["stderr_one_line"], "level": "WARNING", "propagate": False},
+    },
 }

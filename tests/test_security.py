@@ -301,3 +301,17 @@ def test_admin_works_under_the_policy_and_inline_script_is_blocked(live_server, 
     blocked = [error for error in page.console_errors if "Content Security Policy" in error]
     assert blocked, page.console_errors
     page.console_errors[:] = [error for error in page.console_errors if error not in blocked]
+
+
+def test_a_bad_host_header_is_logged_in_one_line_without_a_traceback(tmp_path):
+    """Scanners send any Host; each one logged a full traceback of DisallowedHost."""
+    code = (
+        "import django; django.setup(); from django.test import Client; "
+        "print(Client().get('/robots.txt', HTTP_HOST='scanner.invalid').status_code)"
+    )
+    env = production_env(tmp_path)
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "400", result.stderr
+    assert "Invalid HTTP_HOST header" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len([line for line in result.stderr.splitlines() if "HTTP_HOST" in line]) == 1
