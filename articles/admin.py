@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.timezone import localtime
 
 from .forms import ArticleForm, IssueForm, MergeZoneForm, PageForm, SplitForm, UploadForm
 from .models import Article, ArticleAuthor, Author, Caption, City, County, Issue, Page, Zone
@@ -32,7 +33,7 @@ from .services.editing import (
     sync_search_index,
 )
 from .services.ingest import CREATED, reparse_page
-from .services.upload import UploadError, ingest_files, prepare_upload
+from .services.upload import FileRefusedError, UploadError, ingest_files, prepare_upload
 
 admin.site.site_header = "开发区建设专刊数字档案 · 编辑后台"
 admin.site.site_title = "编辑后台"
@@ -302,7 +303,10 @@ class PageAdmin(PublishActionsMixin, RevisionedChangeMixin, admin.ModelAdmin):
                     form.add_error("files", str(error))
                 else:
                     if not problems:
-                        return self._ingest(request, form, files)
+                        try:
+                            return self._ingest(request, form, files)
+                        except FileRefusedError as error:
+                            problems = [error.problem]
                     form.add_error(None, "有文件无法导入，本次未导入任何文件；请修正后重新上传。")
         else:
             form = UploadForm()
@@ -692,7 +696,8 @@ class ArticleAdmin(PublishActionsMixin, RevisionedChangeMixin, admin.ModelAdmin)
             else:
                 with transaction.atomic():
                     restored = restore_revision(article, version, user=request.user)
-                    self.log_change(request, restored, f"恢复到 {version.revision.date_created:%Y-%m-%d %H:%M} 的版本")
+                    when = localtime(version.revision.date_created)
+                    self.log_change(request, restored, f"恢复到 {when:%Y-%m-%d %H:%M} 的版本")
                 self.message_user(request, "已恢复所选版本；恢复前的内容也保留在历史中。", messages.SUCCESS)
             return HttpResponseRedirect(reverse("admin:articles_article_revisions", args=[article.pk]))
         snapshots = [history.snapshot(version) for version in history.versions_of(article)]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F, QuerySet
+from django.utils.timezone import localtime
 
 from ..models import Article, ArticleAuthor, Author, Caption, City, Issue, Page, RetiredArticle, Zone
 from . import history, identity
@@ -294,7 +295,7 @@ def restore_revision(article: Article, version, *, user=None) -> Article:
             )
             for row in sorted(rows["captions"], key=lambda row: row["position"])
         )
-        when = version.revision.date_created
+        when = localtime(version.revision.date_created)
         with history.recorded(f"恢复到 {when:%Y-%m-%d %H:%M} 的版本（第 {data.get('version', '?')} 版）", user):
             history.add(article)
         sync_search_index([article.pk])

@@ -20,6 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import localtime
 from reversion.models import Version
 
 from ..models import Article, ArticleAuthor, Author, Caption, City, Issue, Page, Zone
@@ -278,7 +279,7 @@ def conflict(model: type[models.Model], pk, opened: int, current: int) -> Confli
     seen = next((shot for shot in snapshots if shot.number == opened), None)
     newest = snapshots[0] if snapshots else None
     by = [
-        f"{shot.version.revision.user or '系统'} {shot.version.revision.date_created:%Y-%m-%d %H:%M}"
+        f"{shot.version.revision.user or '系统'} {localtime(shot.version.revision.date_created):%Y-%m-%d %H:%M}"
         f"：{shot.version.revision.get_comment() or '修改'}"
         for shot in reversed(snapshots)
         if shot.number is not None and shot.number > opened

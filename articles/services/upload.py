@@ -11,6 +11,7 @@ import datetime
 import io
 import logging
 import re
+import stat
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from functools import partial
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.db import transaction
 
 from .decoding import decode_page
 from .errors import FileTooLargeError, IngestError
@@ -64,6 +66,17 @@ class PageFile:
 class FileProblem:
     name: str
     message: str
+
+
+class FileRefusedError(UploadError):
+    """A file that decoded but could not be stored (e.g. too many articles); nothing of the upload was."""
+
+    message_zh = "有文件无法导入，本次上传未导入任何文件"
+    message_en = "a file could not be stored; nothing of this upload was"
+
+    def __init__(self, problem: FileProblem) -> None:
+        self.problem = problem
+        super().__init__(f"{problem.name}: {problem.message}")
 
 
 @dataclass
@@ -184,6 +197,8 @@ def _zip_members(zip_name: str, data: bytes) -> list[PageFile]:
             raise UnsafeArchiveError(f"{zip_name}: 压缩包内不能再有压缩包 / nested archive {name!r}")
         if entry.flag_bits & 0x1:
             raise UnsafeArchiveError(f"{zip_name}: 加密文件 / encrypted entry {name!r}")
+        if stat.S_ISLNK(entry.external_attr >> 16):  # its "text" would be the path it points to
+            raise UnsafeArchiveError(f"{zip_name}: 符号链接不能作为版面 / a symbolic link, not a page: {name!r}")
         if entry.file_size > per_file:
             raise UnsafeArchiveError(
                 f"{zip_name}: {name} 解压后 {entry.file_size} 字节，超过单页上限 {per_file} / "
@@ -247,10 +262,11 @@ def ingest_files(
     page_label: str = "",
     on_created: Callable[[str, IngestResult], None] | None = None,
 ) -> UploadReport:
-    """Stores the files unpublished, one transaction per page; the form's values win over file names.
+    """Stores the files unpublished, all or none; the form's values win over file names.
 
     The masthead printed on a page wins over both (``ingest_page`` reconciles and warns). ``on_created``
-    (file name, result) runs inside each new page's transaction.
+    (file name, result) runs inside the upload's transaction. A file that cannot be stored raises
+    ``FileRefusedError`` naming it, and nothing of the upload is kept.
     """
     # Imported late: the search package loads haystack and jieba.
     from ..search.backend import LockError
@@ -259,18 +275,21 @@ def ingest_files(
     report = UploadReport()
     # Each page queues its articles for the index with its commit; the index takes them in one write.
     try:
-        with deferred_indexing():
+        with deferred_indexing(), transaction.atomic():
             for file in files:
-                result = ingest_page(
-                    file.data,
-                    PurePosixPath(file.name).name,
-                    issue_year=issue_year or file.year,
-                    issue_number=issue_number or file.number,
-                    issue_date=issue_date,
-                    page_label=page_label or file.label,
-                    publish=False,
-                    on_created=partial(on_created, file.name) if on_created else None,
-                )
+                try:
+                    result = ingest_page(
+                        file.data,
+                        PurePosixPath(file.name).name,
+                        issue_year=issue_year or file.year,
+                        issue_number=issue_number or file.number,
+                        issue_date=issue_date,
+                        page_label=page_label or file.label,
+                        publish=False,
+                        on_created=partial(on_created, file.name) if on_created else None,
+                    )
+                except IngestError as error:
+                    raise FileRefusedError(FileProblem(file.name, str(error))) from error
                 report.outcomes.append(UploadOutcome(file.name, result.status, result))
     except LockError:  # the pages are stored (unpublished, so nothing is missing from search yet)
         log.warning("search index busy after an upload; its articles wait in the index backlog")

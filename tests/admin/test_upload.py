@@ -1,6 +1,9 @@
 """Upload an issue's pages through the admin, check the preview, publish; bad files change nothing."""
 
 import datetime
+import io
+import stat
+import zipfile
 
 import pytest
 from django.contrib.admin.models import ADDITION, LogEntry
@@ -9,6 +12,7 @@ from django.urls import reverse
 from haystack.query import SearchQuerySet
 
 from articles.models import Article, Issue, Page
+from articles.services.ingest import MAX_ARTICLES_PER_PAGE
 
 from .conftest import make_zip
 
@@ -279,3 +283,29 @@ def test_request_over_the_size_cap_is_refused_before_the_body_is_read(editor_cli
     settings.KFQ_MAX_REQUEST_BYTES = 1024 * 1024
     assert upload(editor_client, ("D1.txt", (TEXT * 800).encode())).status_code == 200
     assert Page.objects.count() == 1
+
+
+def test_a_page_with_too_many_articles_refuses_the_whole_upload_without_a_500(editor_client, seed_paths):
+    body = "长子经济技术开发区以项目建设为抓手，加速手续办理，推动项目早落地、早投产、早见效。"
+    crowded = "".join(f"# 标题{n}\n\n科学导报讯 {body}\n\n" for n in range(MAX_ARTICLES_PER_PAGE + 1))
+    response = upload(editor_client, ("D1.txt", seed_paths[2].read_bytes()), ("D2.txt", crowded.encode()))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "D2.txt" in html and "文章数量超过上限" in html and "本次未导入任何文件" in html
+    assert not Page.objects.exists() and not Article.objects.exists()
+    assert not LogEntry.objects.filter(action_flag=ADDITION).exists()
+
+
+def test_a_symbolic_link_in_a_zip_is_refused_not_stored_as_a_page(editor_client):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("D1.txt", TEXT.encode())
+        link = zipfile.ZipInfo("D2.txt")
+        link.create_system = 3  # Unix, so the mode bits below are read
+        link.external_attr = (stat.S_IFLNK | 0o777) << 16
+        archive.writestr(link, "/etc/passwd")
+    before = state()
+    response = upload(editor_client, ("issue.zip", buffer.getvalue()))
+    html = response.content.decode()
+    assert "符号链接" in html and "D2.txt" in html
+    assert state() == before
