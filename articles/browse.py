@@ -61,6 +61,16 @@ def city_counts() -> dict[int, int]:
     return dict(rows)
 
 
+def public_zones() -> QuerySet[Zone]:
+    """Zones readers may see: the reference list, and zones discovered in text once an article naming
+    them is visible (one known only from a page still in preview is not announced)."""
+    visible = visible_articles()
+    named = Q(pk__in=visible.exclude(zone=None).values("zone_id")) | Q(
+        pk__in=Article.zones.through.objects.filter(article_id__in=visible.values("id")).values("zone_id")
+    )
+    return Zone.objects.filter(Q(source=Zone.Source.GAZETTEER) | named)
+
+
 def zone_articles(zone: Zone) -> QuerySet[Article]:
     """Visible articles about the zone (primary zone) or mentioning it."""
     return visible_articles().filter(Q(zone=zone) | Q(zones=zone)).distinct()

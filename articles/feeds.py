@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from . import browse
-from .models import City, Zone
+from .models import City
 from .places import SLUG_CODES
 
 ITEMS = 30
@@ -92,7 +92,7 @@ class LatestArticlesAtom(LatestArticles):
 
 class ZoneArticles(LatestArticles):
     def get_object(self, request, pk):
-        return get_object_or_404(Zone, pk=pk)
+        return get_object_or_404(browse.public_zones(), pk=pk)
 
     def title(self, obj):
         return f"{obj.name} · {SITE}"

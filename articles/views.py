@@ -90,7 +90,8 @@ def city_by_slug(slug: str) -> City:
 def city(request, slug):
     city = city_by_slug(slug)
     counts = browse.zone_counts()
-    zones = [(zone, counts.get(zone.pk, 0)) for zone in city.zones.select_related("county")]
+    shown = browse.public_zones().filter(city=city).select_related("county")
+    zones = [(zone, counts.get(zone.pk, 0)) for zone in shown]
     zones.sort(key=lambda pair: (-pair[1], pair[0].name))
     articles = browse.visible_articles().filter(city=city)
     context = {
@@ -109,7 +110,7 @@ def city(request, slug):
 def zone_list(request):
     counts = browse.zone_counts()
     groups = defaultdict(list)
-    for zone in Zone.objects.select_related("city", "county"):
+    for zone in browse.public_zones().select_related("city", "county"):
         groups[zone.city_id].append((zone, counts.get(zone.pk, 0)))
     cities = [(city, groups.get(city.pk, [])) for city in City.objects.all()]
     context = {
@@ -123,7 +124,7 @@ def zone_list(request):
 @require_safe
 @conditional_page
 def zone(request, pk):
-    zone = get_object_or_404(Zone.objects.select_related("city", "county"), pk=pk)
+    zone = get_object_or_404(browse.public_zones().select_related("city", "county"), pk=pk)
     articles = browse.zone_articles(zone)
     context = {
         "zone": zone,
@@ -385,6 +386,8 @@ def article(request, pk):
 def author(request, pk):
     author = get_object_or_404(Author, pk=pk)
     articles = browse.visible_articles().filter(authorships__author=author).distinct()
+    if not articles.exists():  # known only from pages not yet (or no longer) public
+        raise Http404("no such author")
     context = {
         "author": author,
         "article_count": articles.count(),
