@@ -116,7 +116,30 @@ def parse_page(text: str, gazetteer: Gazetteer | None = None) -> ParsedPage:
         else:  # a caption, marker or byline that belongs to no article on this page
             page.leftovers.extend(draft.markers + draft.bylines + [_caption_text(c) for c in draft.captions])
     page.discovered_zones = list(discovered.values())
+    _check_extent(page)
     return page
+
+
+# A printed page carries thousands of characters; a few hundred at most means a blank, picture-only,
+# masthead-only or cut-off file, which the editor should see before publishing it.
+MIN_PAGE_TEXT = 200
+MIN_ARTICLE_BODY = 20
+
+
+def _check_extent(page: ParsedPage) -> None:
+    if not page.articles:
+        page.warnings.append("版面上没有解析出文章：可能是空白页、图片页或不完整的文件 (no articles on this page)")
+        return
+    total = 0
+    for article in page.articles:
+        body = sum(len("".join(paragraph.text.split())) for paragraph in article.paragraphs)
+        total += body + len(article.title or "")
+        if 0 < body < MIN_ARTICLE_BODY:  # an empty body has its own warning
+            article.warnings.append(f"正文只有 {body} 个字，可能是误拆的片段 (very short body)")
+    if total < MIN_PAGE_TEXT:
+        page.warnings.append(
+            f"整版只有 {total} 个字，可能不是完整的版面（如只有刊头） (only {total} characters on the page)"
+        )
 
 
 def _caption_text(caption: Caption) -> str:

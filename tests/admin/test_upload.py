@@ -309,3 +309,11 @@ def test_a_symbolic_link_in_a_zip_is_refused_not_stored_as_a_page(editor_client)
     html = response.content.decode()
     assert "符号链接" in html and "D2.txt" in html
     assert state() == before
+
+
+def test_a_one_byte_page_is_stored_with_a_warning_the_editor_sees(editor_client):
+    response = upload(editor_client, ("D1.txt", b"a"))
+    page = Page.objects.get()
+    assert any("可能不是完整的版面" in warning for warning in page.warnings)
+    assert "可能不是完整的版面" in response.content.decode()  # on the preview the upload leads to
+    assert not page.is_published
