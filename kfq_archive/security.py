@@ -4,7 +4,7 @@ import logging
 
 from django.conf import settings
 from django.contrib import admin
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 
@@ -64,3 +64,27 @@ class WithoutTraceback(logging.Filter):
         record.exc_info = None
         record.exc_text = None
         return True
+
+
+def search_rate(group, request) -> str:
+    """django-ratelimit's rate, read at request time (tests and operators change the setting)."""
+    return settings.KFQ_SEARCH_RATE
+
+
+def rate_limited(request, exception=None) -> HttpResponse:
+    """429 for a client over KFQ_SEARCH_RATE: JSON for the API, a Chinese page for the search page."""
+    period = {"s": 1, "m": 60, "h": 3600, "d": 86400}[settings.KFQ_SEARCH_RATE[-1]]
+    count, _, multiple = settings.KFQ_SEARCH_RATE[:-1].partition("/")
+    seconds = period * int(multiple or 1)
+    message = f"检索请求过于频繁（每个地址 {seconds} 秒内最多 {count} 次），请 {seconds} 秒后再试"
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {"error": f"{message} / too many requests, retry after {seconds} s", "retry_after": seconds},
+            status=429,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    else:
+        context = {"message": message, "seconds": seconds}
+        response = HttpResponse(render_to_string("429.html", context, request=request), status=429)
+    response["Retry-After"] = str(seconds)
+    return response

@@ -23,11 +23,13 @@ KFQ_SEARCH_ENGINE     whoosh (default) or elasticsearch7, with KFQ_ELASTICSEARCH
 """
 
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from . import search_engine, sqlite
 
@@ -94,6 +96,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "axes",
+    "django_ratelimit",
     "reversion",  # editors' revisions of articles, pages and issues (articles/services/history.py)
     "articles",  # before haystack: its rebuild_index command replaces haystack's for the Whoosh index
     "haystack",
@@ -112,6 +115,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Turns a search over the rate limit into the 429 answer (kfq_archive.security.rate_limited).
+    "django_ratelimit.middleware.RatelimitMiddleware",
     # Last: turns a lockout found during login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -156,6 +161,29 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Search and the API (the costly reader requests): at most this many per client address, counted in
+# fixed windows ("60/m", "1000/h"); "off" (or 0) turns the limit off. Counts are kept in files under
+# KFQ_DATA_DIR so every gunicorn worker shares them; file increments are not atomic, so under races the
+# limit errs on the lenient side, which suits a guard against floods (django-ratelimit's check E003).
+KFQ_SEARCH_RATE = os.environ.get("KFQ_SEARCH_RATE", "60/m").strip()
+RATELIMIT_ENABLE = KFQ_SEARCH_RATE.lower() not in ("", "0", "off")
+if RATELIMIT_ENABLE and not re.fullmatch(r"[1-9]\d*/[1-9]?\d*[smhd]", KFQ_SEARCH_RATE):
+    raise ImproperlyConfigured(
+        f"KFQ_SEARCH_RATE must look like 60/m (a count per s, m, h or d) or be off, not {KFQ_SEARCH_RATE!r}"
+    )
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_VIEW = "kfq_archive.security.rate_limited"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(KFQ_DATA_DIR / "ratelimit"),
+    },
+}
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003"]
+if env_flag("DJANGO_BEHIND_PROXY"):
+    RATELIMIT_IP_META_KEY = "kfq_archive.security.forwarded_client_ip"
+
 AXES_FAILURE_LIMIT = int(os.environ.get("KFQ_LOGIN_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("KFQ_LOGIN_COOLOFF_MINUTES", 15)))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -36,3 +36,5 @@ AUTHENTICATION_BACKENDS = [
     "tests.auth.AxesBackendAllowingTestClientLogin",
     *AUTHENTICATION_BACKENDS[1:],  # noqa: F405
 ]
+# Off in tests; tests/test_rate_limit.py turns it on.
+RATELIMIT_ENABLE = False

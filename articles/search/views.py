@@ -8,6 +8,9 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django_ratelimit.decorators import ratelimit
+
+from kfq_archive.security import search_rate
 
 from ..caching import conditional_page
 from ..records import article_record
@@ -16,6 +19,10 @@ from .service import FACETS, FIELDS, SORTS, SearchInputError
 from .unavailable import answers_503
 
 API_MAX_PER_PAGE = 100
+
+
+# One budget per client address for the search page and the API (KFQ_SEARCH_RATE).
+throttled = ratelimit(group="search", key="ip", rate=search_rate)
 
 
 def _filters(params) -> dict[str, list[str]]:
@@ -66,6 +73,7 @@ def article_link(hit) -> str:
     return f"{url}?{urlencode({'hl': ','.join(hit.matched)})}" if hit.matched else url
 
 
+@throttled
 @answers_503
 @conditional_page
 def search_page(request):
@@ -186,6 +194,7 @@ def _shown(value: str, limit: int = 40) -> str:
     return repr(value if len(value) <= limit else value[:limit] + "…")
 
 
+@throttled
 @answers_503(json=True)
 @conditional_page
 def api_search(request):
@@ -234,6 +243,7 @@ def api_search(request):
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
 
 
+@throttled
 def api_article(request, pk: int):
     from ..models import Article
     from ..services import identity
