@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 import re
 from collections import defaultdict
 
@@ -18,7 +19,10 @@ from . import browse
 from .caching import conditional_page, kept_for_version
 from .models import Article, ArticleAuthor, Author, City, Issue, Page, Zone
 from .places import SLUG_CODES, city_slug
+from .search.unavailable import SearchUnavailable
 from .services import identity
+
+log = logging.getLogger(__name__)
 
 PER_PAGE = 20
 
@@ -292,9 +296,13 @@ def related_articles(article: Article, limit: int = 5) -> list[str]:
         # model instances: a few hundred kept lists of instances (with their pages, issues, zones,
         # authors) made every full garbage collection of a worker take ~100 ms.
         names, city = tuple(dict.fromkeys(zones)), article.city.short if article.city else None
-        shared = kept_for_version(
-            ("related", names, city, limit), lambda: _list_lines(_related_in_index(names, city, limit + 4))
-        )
+        try:
+            shared = kept_for_version(
+                ("related", names, city, limit), lambda: _list_lines(_related_in_index(names, city, limit + 4))
+            )
+        except SearchUnavailable:  # the article is in the database: it is shown, without its neighbours
+            log.exception("related articles of article %s left out: the search index cannot answer", article.pk)
+            return []
         return [line for pk, line in shared if pk != article.pk][:limit]
     zone_ids = {zone.pk for zone in article.zones.all()} | ({article.zone_id} if article.zone_id else set())
     query = Q(pk__in=[])

@@ -14,9 +14,11 @@ __all__ = ["SyncResult", "search", "sync_articles"]
 def search(*args, **kwargs):
     """The Whoosh-native service (fast path), or haystack's SearchQuerySet for other engines (Elasticsearch)."""
     from .engine_neutral import uses_whoosh
+    from .unavailable import reading_index
 
     if uses_whoosh():
         from .service import search as run
     else:
         from .engine_neutral import search as run
-    return run(*args, **kwargs)
+    with reading_index():
+        return run(*args, **kwargs)

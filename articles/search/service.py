@@ -51,6 +51,7 @@ from .query import ParsedQuery
 from .query import Term as QueryTerm
 from .query import parse as parse_query
 from .searcher import get_searcher, zone_names
+from .unavailable import reading_index
 
 PER_PAGE = 20
 FIELDS = {"all": "全文", "title": "标题", "author": "作者"}
@@ -509,6 +510,11 @@ def related_ids(zone_names: list[str], city: str | None, limit: int = 5) -> list
     The database would sort every article of the city to find them, reading each whole row; here it is
     a mask over the index's facet values and one gather from its date order.
     """
+    with reading_index():
+        return _related_ids(zone_names, city, limit)
+
+
+def _related_ids(zone_names: list[str], city: str | None, limit: int) -> list[int]:
     searcher = get_searcher()
     view = index_arrays(searcher)
     zone_docs = np.zeros(view.size, dtype=bool)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from articles.search import searcher
 from articles.search.backend import LockError
 from articles.search.consistency import Drift, find_drift, repair
+from articles.search.unavailable import INDEX_READ_ERRORS
 
 SHOWN = 20  # ids listed per kind of drift
 
@@ -38,7 +41,13 @@ class Command(BaseCommand):
             )
         if repair:
             return self.repair(timeout)
-        drift = find_drift()
+        try:
+            drift = find_drift()
+        except INDEX_READ_ERRORS as error:
+            self.stdout.write(f"检索索引文件损坏或缺失，无法读取 / the index cannot be read: {error!r}")
+            raise CommandError(
+                "检索索引已损坏；运行 manage.py check_index --repair 按数据库重建 / the index is damaged"
+            ) from error
         self.report(drift)
         if drift:
             raise CommandError("检索索引与数据库不一致；运行 manage.py check_index --repair / index drift found")
@@ -50,6 +59,17 @@ class Command(BaseCommand):
         except LockError as error:
             message = "检索索引正被另一进程写入，请稍后再试 / another process holds the index writer"
             raise CommandError(message) from error
+        except INDEX_READ_ERRORS as error:
+            # Nothing of a damaged index can be trusted: the whole index is written anew from the database.
+            self.stdout.write(f"检索索引文件损坏，按数据库重建 / the index is damaged ({error!r}); rebuilding it")
+            call_command("rebuild_index", interactive=False, stdout=self.stdout, stderr=self.stderr)
+            searcher.reset()
+            left = find_drift()
+            self.report(left)
+            if left:
+                raise CommandError("重建后仍不一致 / drift remains after the rebuild") from error
+            self.stdout.write("检索索引与数据库一致 / the index matches the database")
+            return
         self.report(outcome.found)
         self.stdout.write(
             f"已修复 / repaired: {outcome.indexed} indexed, {outcome.removed} removed"
