@@ -180,7 +180,7 @@ CACHES = {
         "LOCATION": str(KFQ_DATA_DIR / "ratelimit"),
     },
 }
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003"]
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 if env_flag("DJANGO_BEHIND_PROXY"):
     RATELIMIT_IP_META_KEY = "kfq_archive.security.forwarded_client_ip"
 

@@ -123,14 +123,39 @@ def is_distinctive(word: str) -> bool:
     return word in _known_words or tokenizer.FREQ.get(word, 0) < COMMON_WORD_FREQ
 
 
+# jieba's time grows with the square of an unbroken run's length (a page of one 700,000-character run
+# never finished indexing); text reaches it in pieces of at most this many characters.
+MAX_PIECE = 400
+# What jieba itself treats as one run (its re_han_default); any other character is a cut it makes anyway.
+_RUN_CHARACTER = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]")
+
+
+def bounded_pieces(text: str, limit: int = MAX_PIECE) -> Iterator[tuple[int, str]]:
+    """``text`` as (offset, piece) with pieces of at most ``limit`` characters, cut after a character
+    jieba splits at anyway (punctuation, space) where the window has one, else at ``limit``: ordinary
+    text is segmented exactly as whole, and no run costs more than a bounded piece."""
+    start = 0
+    while len(text) - start > limit:
+        end = start + limit
+        cut = next(
+            (i + 1 for i in range(end - 1, start + limit // 2 - 1, -1) if not _RUN_CHARACTER.match(text[i])), end
+        )
+        yield start, text[start:cut]
+        start = cut
+    if start < len(text) or not text:
+        yield start, text[start:]
+
+
 def words(text: str) -> list[str]:
     """Precise-mode words of ``text``, lowercased, punctuation and spaces dropped (for queries)."""
-    return [word.lower() for word in segmenter().lcut(text) if WORDLIKE.search(word)]
+    cut = segmenter().lcut
+    return [word.lower() for _, piece in bounded_pieces(text) for word in cut(piece) if WORDLIKE.search(word)]
 
 
 def search_words(text: str) -> list[str]:
     """Search-mode words: each word and its dictionary sub-words (风陵渡经济开发区 → 风陵渡, 经济, ...)."""
-    return [word.lower() for word in segmenter().lcut_for_search(text) if WORDLIKE.search(word)]
+    cut = segmenter().lcut_for_search
+    return [word.lower() for _, piece in bounded_pieces(text) for word in cut(piece) if WORDLIKE.search(word)]
 
 
 class _PieceTokenizer(Tokenizer):
@@ -181,7 +206,13 @@ class JiebaTokenizer(_PieceTokenizer):
     """jieba search-mode words with sequential positions (0, 1, 2 ...) and real character ranges."""
 
     def pieces(self, value: str) -> Iterator[tuple[str, int, int, int]]:
-        words = (w for w in segmenter().tokenize(value, mode="search") if WORDLIKE.search(w[0]))
+        tokenize = segmenter().tokenize
+        words = (
+            (word, offset + start, offset + end)
+            for offset, piece in bounded_pieces(value)
+            for word, start, end in tokenize(piece, mode="search")
+            if WORDLIKE.search(word)
+        )
         for position, (word, start, end) in enumerate(words):
             yield word, start, end, position
 
