@@ -127,8 +127,9 @@ class VersionCheckedForm(forms.ModelForm):
         if not self.instance.pk or opened is None:
             return cleaned
         model = type(self.instance)
-        current = model.objects.select_for_update().filter(pk=self.instance.pk).values_list("version", flat=True)
-        current = current.first()
+        # order_by(): the models' orderings join tables PostgreSQL cannot lock (the nullable issue).
+        rows = model.objects.select_for_update().filter(pk=self.instance.pk).order_by()
+        current = rows.values_list("version", flat=True).first()
         if current is not None and current != opened:
             from .services.history import conflict
 
