@@ -45,4 +45,4 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
     CMD ["python", "/app/docker/healthcheck.py"]
 ENTRYPOINT ["sh", "/app/docker/entrypoint.sh"]
-CMD ["gunicorn", "kfq_archive.wsgi", "--preload", "--bind", "0.0.0.0:8000"]
+CMD ["gunicorn", "kfq_archive.wsgi", "-c", "python:kfq_archive.gunicorn_settings", "--preload", "--bind", "0.0.0.0:8000"]

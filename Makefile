@@ -1,8 +1,9 @@
-# make serve — install, migrate, load seeds/, update the search index, collect static files, run gunicorn on 127.0.0.1:8000
+# make serve — install, migrate, load seeds/, update the search index, collect static files, run gunicorn on 127.0.0.1:$(PORT) (8000)
 # make test  — install with the dev extra, then ruff and pytest on SQLite; again on the PostgreSQL
 #              database KFQ_TEST_DATABASE_URL names, when set (bash .ci/with-postgres make test sets it)
 PYTHON ?= python3.11
 VENV := .venv
+PORT ?= 8000
 BIN := $(VENV)/bin
 
 .PHONY: serve test
@@ -16,7 +17,7 @@ serve: $(BIN)/python
 	$(BIN)/python manage.py ingest seeds/
 	$(BIN)/python manage.py update_index --remove --verbosity 0
 	$(BIN)/python manage.py collectstatic --noinput
-	$(BIN)/gunicorn kfq_archive.wsgi --preload --workers 2 --bind 127.0.0.1:8000
+	$(BIN)/gunicorn kfq_archive.wsgi -c python:kfq_archive.gunicorn_settings --preload --workers 2 --bind 127.0.0.1:$(PORT)
 
 test: $(BIN)/python
 	$(BIN)/pip install -e '.[dev]'

@@ -110,6 +110,20 @@ def test_build_stage_installs_exactly_the_pinned_dependencies(tmp_path):
     assert all("==" in requirement for requirement in pinned)
 
 
+GUNICORN_SETTINGS = ["-c", "python:kfq_archive.gunicorn_settings"]
+
+
+def test_make_serve_and_the_image_run_gunicorn_with_the_archives_settings():
+    """A worker timeout longer than the largest upload, a graceful restart, renewed workers (not gunicorn's
+    generic 30 s timeout and immortal workers)."""
+    from kfq_archive import gunicorn_settings
+
+    assert " ".join(GUNICORN_SETTINGS) in (ROOT / "Makefile").read_text()
+    assert exec_form(steps(stages()[-1], "CMD")[-1])[2:4] == GUNICORN_SETTINGS
+    assert gunicorn_settings.timeout >= 120 and gunicorn_settings.graceful_timeout > 0
+    assert gunicorn_settings.max_requests > 0 and gunicorn_settings.preload_app
+
+
 def test_data_folder_is_the_volume_and_the_command_is_gunicorn_preloaded():
     runtime = stages()[-1]
     env = env_of(runtime)
@@ -199,7 +213,7 @@ def container(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("container") / "data"
     port = free_port()
     env = container_env(data_dir, port, KFQ_LOAD_SEEDS="1")
-    command = ["gunicorn", makefile_wsgi_module(), "--preload", "--bind", f"127.0.0.1:{port}"]
+    command = ["gunicorn", makefile_wsgi_module(), *GUNICORN_SETTINGS, "--preload", "--bind", f"127.0.0.1:{port}"]
     log = data_dir.parent / "container.log"
     with log.open("w") as output:
         process = subprocess.Popen(

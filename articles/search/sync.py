@@ -33,6 +33,10 @@ from .backend import LockError
 log = logging.getLogger(__name__)
 
 DRAIN_EXTRA = 20  # older backlog rows an after-commit drain takes besides its own (keeps saves fast)
+# Seconds an editor's request waits for another writer (an ingest run, a rebuild) before leaving its
+# articles in the backlog: that writer drains the whole backlog before it lets go (``drain_all``), and
+# a wait this short keeps a save from holding a worker near gunicorn's timeout.
+REQUEST_LOCK_TIMEOUT = 1.0
 DEFERRED_BATCH = 2000  # articles an ingest run leaves in the backlog before writing them in one commit
 DRAIN_CHUNK = 5000  # rows per Whoosh commit when the whole backlog is drained (above a batch: one commit)
 QUERY_CHUNK = 500  # ids per SQL ``IN (...)``
@@ -197,14 +201,18 @@ def drain(article_ids: Iterable[int] | None = None, *, extra: int = DRAIN_EXTRA,
 
 
 def drain_all(*, chunk: int = DRAIN_CHUNK, timeout=None) -> SyncResult:
-    """Index the whole backlog, ``chunk`` articles per commit, until it holds only failed articles."""
+    """Index the whole backlog, ``chunk`` articles per commit, until it holds only failed articles.
+
+    It stops only after a pass that found nothing: rows that saves left while a pass held the writer
+    (they waited ``REQUEST_LOCK_TIMEOUT`` at most) are taken by the next pass.
+    """
     indexed = removed = 0
     failed: set[int] = set()
     while True:
         result, taken = _drain_once(None, chunk, failed, timeout)
         indexed, removed = indexed + result.indexed, removed + result.removed
         failed.update(result.failed)
-        if taken < chunk:
+        if taken == 0:
             return SyncResult(indexed, removed, tuple(sorted(failed)))
 
 
@@ -323,7 +331,7 @@ def _after_commit(article_ids: set[int]) -> None:
     deferred = getattr(_local, "deferred", None)
     try:
         if deferred is None:
-            drain(article_ids)
+            drain(article_ids, timeout=REQUEST_LOCK_TIMEOUT if in_request() else None)
             _local.drained = True
             return
         deferred.queued += len(article_ids)

@@ -4,6 +4,8 @@
     python -m tests.search.worker search STOP_FILE          searches until STOP_FILE exists, prints failures
     python -m tests.search.worker state [WORKERS ROUNDS]    prints the database and index side (JSON)
     python -m tests.search.worker pages                     prints each page's stored and parsed articles
+    python -m tests.search.worker admin-save PK TITLE       an editor's save through the admin (test client)
+                                                            once another process holds the index writer
 
 Each child gets its settings from the environment the test builds (``processes.child_env``): the real
 settings module and a temporary KFQ_DATA_DIR holding a SQLite file database and a Whoosh index.
@@ -128,6 +130,60 @@ def pages() -> list[list]:
     ]
 
 
+def writer_busy(index) -> bool:
+    """Whether some process holds the Whoosh writer lock (taken and released at once when free)."""
+    import fcntl
+    import os
+
+    lock = index / "MAIN_WRITELOCK"
+    if not lock.exists():
+        return False
+    fd = os.open(lock, os.O_WRONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
+def admin_save(pk: str, title: str, longest: float = 300.0) -> dict:
+    """Open the article's change form as an editor, wait until another process writes the index, then
+    save a new title; how long the save took and whether that writer still held the index after it."""
+    from django.contrib.auth.models import Group, User
+    from django.test import Client
+    from django.test.utils import override_settings, setup_test_environment
+
+    from articles.search.searcher import index_path
+    from tests.admin.conftest import change_form_data
+
+    setup_test_environment()  # the response's context, for the form as rendered
+    # No collectstatic in this archive: pages name the static files as they are.
+    override_settings(
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    ).enable()
+    user = User.objects.create_user("busy-editor", password="pw-busy-2026", is_staff=True)
+    user.groups.add(Group.objects.get(name="编辑"))
+    client = Client()
+    client.force_login(user)
+    url = f"/admin/articles/article/{pk}/change/"
+    data = change_form_data(client.get(url))
+    data["title"] = title
+    deadline = time.time() + longest
+    while not writer_busy(index_path()) and time.time() < deadline:
+        time.sleep(0.01)
+    started = time.monotonic()
+    response = client.post(url, data)
+    seconds = time.monotonic() - started
+    return {"status": response.status_code, "seconds": seconds, "writer_still_busy": writer_busy(index_path())}
+
+
 def main(argv: list[str]) -> int:
     import django
 
@@ -141,6 +197,8 @@ def main(argv: list[str]) -> int:
         result = state(*map(int, args))
     elif command == "pages":
         result = pages()
+    elif command == "admin-save":
+        result = admin_save(*args)
     else:
         raise SystemExit(f"unknown command {command}")
     print(json.dumps(result, ensure_ascii=False))
