@@ -27,6 +27,8 @@ import hashlib
 import json
 import logging
 import os
+import shutil
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
@@ -126,6 +128,48 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         self.index = self.index.refresh()
         return self.index.writer(timeout=timeout, delay=LOCK_POLL, codec=InliningCodec())
 
+    def remove_unused_files(self) -> None:
+        """Delete what a failed or cancelled write left in the index folder (parts of a segment no
+        generation names), so failed writes on a full disk do not fill it further. Done under the write
+        lock, never waited for: a writer holding it deletes such files itself when it commits."""
+        from whoosh.index import TOC, EmptyIndexError, clean_files
+
+        from .searcher import INDEX_NAME
+
+        if not self.use_file_storage or not os.path.isdir(self.path):
+            return
+        lock = self.storage.lock(f"{INDEX_NAME}_WRITELOCK")
+        if not lock.acquire(blocking=False):
+            return
+        try:
+            toc = TOC.read(self.storage, INDEX_NAME)
+            clean_files(self.storage, INDEX_NAME, toc.generation, toc.segments)
+            scratch = Path(self.path) / f"{INDEX_NAME}.tmp"  # the writer's sorting pool
+            if scratch.is_dir():
+                shutil.rmtree(scratch, ignore_errors=True)
+            elif scratch.exists():
+                scratch.unlink()
+        except (EmptyIndexError, OSError):
+            log.warning("could not remove what a failed index write left", exc_info=True)
+        finally:
+            lock.release()
+
+    def cancel(self, writer) -> None:
+        """Give up a write: the writer cancelled (if it is still open) and its partial files removed."""
+        try:
+            if not writer.is_closed:
+                writer.cancel()
+        except Exception:
+            # Its files could not even be closed (the disk is full): let go of the lock regardless, so
+            # what it left can be removed and the next writer is not kept waiting.
+            log.warning("cancelling a failed index write failed too", exc_info=True)
+            writelock = getattr(writer, "writelock", None)
+            if writelock is not None:
+                writelock.release()
+            writer.is_closed = True
+        finally:
+            self.remove_unused_files()
+
     def commit(self, writer, documents: int, *, tidy: bool = True) -> None:
         """Commit; a small write only adds its segment, then merges aside if small segments piled up and
         ``tidy`` (False in a request: the merge comes after the response)."""
@@ -184,10 +228,10 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                     for docnum in searcher.document_numbers(**{ID: doc[ID]}):
                         writer.delete_document(docnum)
                     writer.add_document(**doc)
+            self.commit(writer, len(objects))
         except BaseException:
-            writer.cancel()
+            self.cancel(writer)
             raise
-        self.commit(writer, len(objects))
 
     def rebuild(self, index, *, procs: int = 1, chunk: int = REBUILD_CHUNK, progress=None) -> int:
         """Replace the index with every article of ``index.index_queryset()``: one writer, one commit.
@@ -230,20 +274,20 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 last = batch[-1].pk
                 if progress:
                     progress(written)
+            writer.commit(mergetype=CLEAR)  # the new segments replace every old one
         except BaseException:
-            writer.cancel()
+            self.cancel(writer)
             raise
-        writer.commit(mergetype=CLEAR)  # the new segments replace every old one
         return written
 
     def remove(self, obj_or_string, commit=True):
         writer = self.writer()
         try:
             writer.delete_by_term(ID, get_identifier(obj_or_string))
+            self.commit(writer, 1)
         except BaseException:
-            writer.cancel()
+            self.cancel(writer)
             raise
-        self.commit(writer, 1)
 
 
 def stored_schema(storage):

@@ -140,6 +140,15 @@ def close() -> None:
         current.close()
 
 
+def release_if_stale() -> None:
+    """Close this thread's searcher when a newer generation was committed: it holds the files of
+    segments that merges have deleted, whose disk space is freed only when they are closed. Called
+    after each request, so a worker does not keep them until its next search."""
+    current = getattr(_local, "searcher", None)
+    if current is not None and getattr(_local, "stamp", None) != generation_stamp():
+        close()
+
+
 def reset() -> None:
     """Close this thread's searcher and drop the cached zones (tests, or after moving the index)."""
     close()

@@ -14,6 +14,7 @@ from django.db.models import signals
 from haystack.signals import BaseSignalProcessor
 
 from . import analysis, searcher, sync
+from .engine_neutral import uses_whoosh
 from .sync import _backend_and_index, sync_on_commit, take_drained
 
 log = logging.getLogger(__name__)
@@ -123,6 +124,8 @@ class ArchiveSignalProcessor(BaseSignalProcessor):
                     backend.tidy()
             except Exception:  # the index is as good unmerged; the next write merges if it must
                 log.exception("merging the search index's small segments failed")
+        if uses_whoosh():
+            searcher.release_if_stale()
 
     def names_changed(self, sender, instance, raw=False, **kwargs):
         # A new or renamed zone (with aliases) or author: the dictionary and alias expansion learn it.

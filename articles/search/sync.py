@@ -145,8 +145,7 @@ def locked_writer(backend, timeout: float | None = None):
     try:
         yield writer
     except BaseException:
-        if not writer.is_closed:
-            writer.cancel()
+        backend.cancel(writer)
         raise
 
 
@@ -168,7 +167,7 @@ def _drain_once(own: set[int] | None, limit: int | None, skip: set[int], timeout
         # Rows are read while holding the lock, so two drains never take the same rows.
         rows = _take_rows(own, limit, skip)
         if not rows:
-            writer.cancel()
+            backend.cancel(writer)  # (a writer creates its segment's files at once: they are removed)
             return SyncResult(0, 0), 0
         result = write_articles(backend, index, writer, {article_id for _, article_id in rows})
         backend.commit(writer, result.indexed + result.removed, tidy=not in_request())
@@ -203,16 +202,18 @@ def drain(article_ids: Iterable[int] | None = None, *, extra: int = DRAIN_EXTRA,
 def drain_all(*, chunk: int = DRAIN_CHUNK, timeout=None) -> SyncResult:
     """Index the whole backlog, ``chunk`` articles per commit, until it holds only failed articles.
 
-    It stops only after a pass that found nothing: rows that saves left while a pass held the writer
-    (they waited ``REQUEST_LOCK_TIMEOUT`` at most) are taken by the next pass.
+    It stops only when no row is left: rows that saves left while a pass held the writer (they waited
+    ``REQUEST_LOCK_TIMEOUT`` at most) are taken by the next pass.
     """
+    from ..models import IndexBacklog
+
     indexed = removed = 0
     failed: set[int] = set()
     while True:
         result, taken = _drain_once(None, chunk, failed, timeout)
         indexed, removed = indexed + result.indexed, removed + result.removed
         failed.update(result.failed)
-        if taken == 0:
+        if taken == 0 or not IndexBacklog.objects.exclude(article_id__in=failed).exists():
             return SyncResult(indexed, removed, tuple(sorted(failed)))
 
 
