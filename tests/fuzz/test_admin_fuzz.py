@@ -3,16 +3,18 @@ form and the database and search index unchanged, or every file stored whole and
 autocomplete boxes with any search term."""
 
 import io
+import stat
 import warnings
 import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from articles.models import Page
+from articles.services.ingest import MAX_ARTICLES_PER_PAGE
 from tests.admin.test_upload import UPLOAD, state
 
 from .conftest import UNICODE
@@ -49,6 +51,24 @@ def sent_file(name: str, data: bytes) -> io.BytesIO:
     return file
 
 
+def symlink_zip(names: list[str]) -> bytes:
+    """A zip whose entries are symbolic links (their "text" is the path they point to)."""
+    buffer = io.BytesIO()
+    with warnings.catch_warnings(), zipfile.ZipFile(buffer, "w") as archive:
+        warnings.simplefilter("ignore")
+        for name in names:
+            entry = zipfile.ZipInfo(name)
+            entry.create_system = 3
+            entry.external_attr = (stat.S_IFLNK | 0o777) << 16
+            archive.writestr(entry, "/etc/passwd")
+    return buffer.getvalue()
+
+
+# More articles than a page may hold: refused whole, naming the file (it was a 500 keeping the others).
+BODY = "长子经济技术开发区以项目建设为抓手，加速手续办理，推动项目早落地、早投产、早见效。"
+CROWDED_PAGE = "".join(f"# 标题{n}\n\n科学导报讯 {BODY}\n\n" for n in range(MAX_ARTICLES_PER_PAGE + 1)).encode()
+
+
 def truncated_zip(names: list[str], cut: float) -> bytes:
     data = raw_zip(names, PAGE.encode())
     return data[: int(len(data) * cut)]
@@ -60,11 +80,16 @@ CONTENTS = st.one_of(
     st.builds(raw_zip, st.lists(NAMES, min_size=1, max_size=4), st.sampled_from([PAGE.encode(), b"", b"\x00" * 50])),
     st.text(st.characters(categories=("Cc", "Cf", "Co", "Zs")), min_size=1, max_size=500).map(str.encode),
     st.just(b"PK\x03\x04" + b"\x00" * 100),
+    st.builds(symlink_zip, st.lists(NAMES, min_size=1, max_size=2)),
+    st.sampled_from([CROWDED_PAGE, b"a", "开发区建设\n\n2024年4月26日 星期五 第16期\n".encode()]),
 )  # fmt: skip
 FILES = st.lists(st.tuples(st.tuples(NAMES, SUFFIXES).map("".join), CONTENTS), min_size=1, max_size=3)
 
 
 @FUZZ
+@example(files=[("D1.txt", PAGE.encode()), ("D2.txt", CROWDED_PAGE)], year="")
+@example(files=[("issue.zip", symlink_zip(["D1.txt"]))], year="")
+@example(files=[("D1.txt", b"a")], year="")
 @given(files=FILES, year=st.one_of(st.just(""), st.integers(-(10**12), 10**12).map(str), st.text(max_size=5)))
 def test_hostile_uploads_are_refused_whole_or_stored_whole(editor, django_capture_on_commit_callbacks, files, year):
     client = Client()

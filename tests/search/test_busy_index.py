@@ -15,6 +15,7 @@ def test_a_save_during_an_ingests_index_write_returns_at_once_and_is_indexed_aft
     with site(tmp_path / "data") as archive:
         archive.manage("ingest", SEED)
         pk = archive.worker("state")["visible"].popitem()[0]
+        exported = archive.manage("export_articles", "--all").splitlines()
 
         ingest = archive.start("ingest", tmp_path / "corpus")
         save = archive.worker("admin-save", pk, "索引忙时保存的标题")
@@ -26,3 +27,5 @@ def test_a_save_during_an_ingests_index_write_returns_at_once_and_is_indexed_aft
         assert save["seconds"] < 10  # the index lock is waited for 30 s at most; a save waits 1 s
         state = archive.assert_index_equals_database()  # the backlog empty, the new title indexed
         assert state["visible"][pk] == "索引忙时保存的标题"
+        after = {line for line in archive.manage("export_articles", "--all").splitlines()}
+        assert {line for line in exported if f'"id": {pk},' not in line} <= after  # nothing else changed

@@ -40,6 +40,7 @@ REBUILD_ON_A_FULL_DISK = textwrap.dedent(
 def test_a_write_that_fails_for_lack_of_room_leaves_nothing_behind(tmp_path):
     with site(tmp_path / "data") as archive:
         archive.manage("ingest", SEEDS)
+        exported = archive.manage("export_articles", "--all")
         before = sorted(path.name for path in archive.index.iterdir())
         segment = max(path.stat().st_size for path in archive.index.glob("*.seg"))
         database = archive.data / "kfq.sqlite3"
@@ -51,6 +52,7 @@ def test_a_write_that_fails_for_lack_of_room_leaves_nothing_behind(tmp_path):
             done = subprocess.run(command, env=archive.env(), capture_output=True, text=True, timeout=300)
             assert "failed:" in done.stdout, done.stdout + done.stderr[-2000:]
         assert sorted(path.name for path in archive.index.iterdir()) == before
+        assert archive.manage("export_articles", "--all") == exported  # nothing of the archive lost
         archive.assert_index_equals_database()
 
 
