@@ -25,7 +25,13 @@ log = logging.getLogger(__name__)
 # Every connection. BEGIN IMMEDIATE: a transaction that reads, then writes (an admin save) takes the
 # write lock at its start, waiting up to the timeout for another writer; a deferred one failed at once
 # with "database is locked" when another editor saved between its read and its write.
-OPTIONS = {"init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL", "transaction_mode": "IMMEDIATE"}
+# The timeout (seconds; Python's default is 5) covers a burst of another process's short transactions
+# (an ingest run stores page after page) that SQLite's busy handler may wait through before it gets in.
+OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
 
 _local = threading.local()
 

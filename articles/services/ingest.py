@@ -94,13 +94,17 @@ def ingest_page(
     check_range(Issue, "year", issue_year)
     check_range(Issue, "number", issue_number)
     sha256 = hashlib.sha256(data).hexdigest()
+    existing = Page.objects.filter(sha256=sha256).first()
+    if existing is not None:
+        return IngestResult(UNCHANGED, existing, existing.articles.count())
+    # Parsed before the transaction: SQLite lets one writer in at a time, and an editor saving while an
+    # ingest runs should wait for a page's writes only, not for its parse.
+    gazetteer = gazetteer_from_db()
+    parsed = checked(parse_page(parser_input(decoded.text), gazetteer))
     with transaction.atomic():
-        existing = Page.objects.filter(sha256=sha256).first()
+        existing = Page.objects.filter(sha256=sha256).first()  # stored meanwhile by another process
         if existing is not None:
             return IngestResult(UNCHANGED, existing, existing.articles.count())
-
-        gazetteer = gazetteer_from_db()
-        parsed = checked(parse_page(parser_input(decoded.text), gazetteer))
         year, number, issue_warnings = reconcile_issue(parsed, issue_year, issue_number)
         # What the masthead prints (date, page label) wins over hints, as the issue number does.
         printed_date = datetime.date.fromisoformat(parsed.issue_date) if parsed.issue_date else None
