@@ -2,6 +2,8 @@
 backlog after a short wait, and the ingest takes it before it lets the index go. Real processes: a
 ``manage.py ingest`` of a corpus, and an admin save in another process while the ingest writes the index."""
 
+import json
+import time
 from pathlib import Path
 
 from bench.make_corpus import make_corpus
@@ -17,10 +19,16 @@ def test_a_save_during_an_ingests_index_write_returns_at_once_and_is_indexed_aft
         pk = archive.worker("state")["visible"].popitem()[0]
         exported = archive.manage("export_articles", "--all").splitlines()
 
+        ready = tmp_path / "form-opened"
+        editor = archive.start("admin-save", pk, "索引忙时保存的标题", ready, module="tests.search.worker")
+        deadline = time.monotonic() + 300
+        while not ready.exists() and editor.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
         ingest = archive.start("ingest", tmp_path / "corpus")
-        save = archive.worker("admin-save", pk, "索引忙时保存的标题")
-        done = finish(ingest)
+        saved, done = finish(editor), finish(ingest)
+        assert saved.returncode == 0, saved.stderr[-3000:]
         assert done.returncode == 0, done.stderr[-3000:]
+        save = json.loads(saved.stdout)
 
         assert save["status"] == 302
         assert save["writer_still_busy"], "the save finished only after the ingest let the index go"

@@ -4,8 +4,9 @@
     python -m tests.search.worker search STOP_FILE          searches until STOP_FILE exists, prints failures
     python -m tests.search.worker state [WORKERS ROUNDS]    prints the database and index side (JSON)
     python -m tests.search.worker pages                     prints each page's stored and parsed articles
-    python -m tests.search.worker admin-save PK TITLE       an editor's save through the admin (test client)
-                                                            once another process holds the index writer
+    python -m tests.search.worker admin-save PK TITLE READY an editor's save through the admin (test client),
+                                                            the form opened (then READY written) before
+                                                            another process takes the index writer
 
 Each child gets its settings from the environment the test builds (``processes.child_env``): the real
 settings module and a temporary KFQ_DATA_DIR holding a SQLite file database and a Whoosh index.
@@ -150,9 +151,12 @@ def writer_busy(index) -> bool:
         os.close(fd)
 
 
-def admin_save(pk: str, title: str, longest: float = 300.0) -> dict:
-    """Open the article's change form as an editor, wait until another process writes the index, then
-    save a new title; how long the save took and whether that writer still held the index after it."""
+def admin_save(pk: str, title: str, ready_file: str, longest: float = 300.0) -> dict:
+    """Open the article's change form as an editor (then write ``ready_file``), wait until another process
+    writes the index, then save a new title; how long the save took and whether that writer still held
+    the index after it."""
+    from pathlib import Path
+
     from django.contrib.auth.models import Group, User
     from django.test import Client
     from django.test.utils import override_settings, setup_test_environment
@@ -175,6 +179,7 @@ def admin_save(pk: str, title: str, longest: float = 300.0) -> dict:
     url = f"/admin/articles/article/{pk}/change/"
     data = change_form_data(client.get(url))
     data["title"] = title
+    Path(ready_file).touch()
     deadline = time.time() + longest
     while not writer_busy(index_path()) and time.time() < deadline:
         time.sleep(0.01)
