@@ -34,6 +34,10 @@ def sync_search_index(article_ids: Iterable[int]) -> None:
     sync_on_commit(article_ids)
 
 
+# A page's file as uploaded: large, and never changed by publishing.
+PAGE_SOURCE = ("raw_bytes", "raw_text")
+
+
 # --- publishing ---------------------------------------------------------------------------------------
 
 
@@ -49,9 +53,11 @@ def set_published(objects: QuerySet, published: bool, *, user=None) -> list[int]
     with transaction.atomic():
         pks = list(objects.values_list("pk", flat=True))
         switched = model.objects.filter(pk__in=pks).exclude(is_published=published)
+        if model is Page:
+            switched = switched.defer(*PAGE_SOURCE)
         if model is Issue:
             affected = Article.objects.filter(page__issue__in=pks)
-            pages = Page.objects.filter(issue__in=pks).exclude(is_published=True) if published else Page.objects.none()
+            pages = Page.objects.filter(issue__in=pks, is_published=False).defer(*PAGE_SOURCE) if published else []
             changed = [*switched, *pages]
         elif model is Page:
             affected = Article.objects.filter(page__in=pks)
