@@ -11,7 +11,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -73,6 +73,49 @@ class NulFreeSearchMixin:
         return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
 
 
+def publish_doubts(objects) -> list[dict]:
+    """What the parser flagged among what is about to be published: each page with its own warnings and
+    its articles' (only articles of ``objects`` when they are articles)."""
+    model = objects.model
+    if model is Article:
+        articles = objects.exclude(warnings=[])
+        pages = Page.objects.filter(articles__in=articles).distinct()
+    else:
+        pages = Page.objects.filter(issue__in=objects) if model is Issue else objects
+        articles = Article.objects.filter(page__in=pages).exclude(warnings=[])
+    flagged = {}
+    for article in articles.order_by("page", "position"):
+        flagged.setdefault(article.page_id, []).append((article, article.warnings))
+    doubts = []
+    for page in pages.defer("raw_bytes", "raw_text").select_related("issue").order_by("issue", "label", "pk"):
+        page_warnings = page.warnings if model is not Article else []
+        if page_warnings or flagged.get(page.pk):
+            doubts.append(
+                {
+                    "page": page,
+                    "warnings": page_warnings,
+                    "articles": flagged.get(page.pk, []),
+                    "preview": reverse("admin:articles_page_preview", args=[page.pk]),
+                }
+            )
+    return doubts
+
+
+def confirm_publishing(model_admin, request, doubts, hidden, form_action, cancel):
+    """The page that lists the parser's warnings and asks once more before readers see them."""
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": "确认公开：解析器有疑问",
+        "doubts": doubts,
+        "count": sum(len(entry["warnings"]) + sum(len(w) for _, w in entry["articles"]) for entry in doubts),
+        "hidden": hidden,
+        "form_action": form_action,
+        "cancel": cancel,
+    }
+    return TemplateResponse(request, "admin/articles/publish_confirm.html", context)
+
+
 class PublishActionsMixin:
     """公开 / 撤下 for issues, pages and articles, logged per object and synced to search."""
 
@@ -127,6 +170,14 @@ class RevisionedChangeMixin:
 
     @admin.action(description="公开所选%(verbose_name_plural)s", permissions=["change"])
     def publish(self, request, queryset):
+        if request.POST.get("confirm") != "yes":
+            doubts = publish_doubts(queryset)
+            if doubts:
+                hidden = [("action", "publish")] + [
+                    (helpers.ACTION_CHECKBOX_NAME, obj.pk) for obj in queryset.only("pk")
+                ]
+                changelist = reverse(f"admin:articles_{queryset.model._meta.model_name}_changelist")
+                return confirm_publishing(self, request, doubts, hidden, changelist, changelist)
         self._set_published(request, queryset, True)
 
     @admin.action(description="撤下所选%(verbose_name_plural)s（读者不可见）", permissions=["change"])
@@ -402,6 +453,16 @@ class PageAdmin(PublishActionsMixin, RevisionedChangeMixin, admin.ModelAdmin):
             or reverse("admin:articles_page_preview_many") + f"?ids={request.POST.get('ids', '')}"
         )
         stale = self._changed_since_preview(request.POST.get("versions"), pages)
+        if published and not stale and request.POST.get("confirm") != "yes":
+            shown = pages
+            if scope == "issues":
+                shown = Page.objects.filter(Q(issue__in=pages.values("issue")) | Q(pk__in=pages.values("pk")))
+            doubts = publish_doubts(shown)
+            if doubts:
+                fields = ("ids", "versions", "publish", "scope", "next")
+                hidden = [(name, request.POST[name]) for name in fields if name in request.POST]
+                cancel = reverse("admin:articles_page_preview_many") + f"?ids={request.POST.get('ids', '')}"
+                return confirm_publishing(self, request, doubts, hidden, request.path, cancel)
         if stale:
             self.message_user(
                 request,

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from articles.models import Article, Issue, Page
+from articles.services.ingest import ingest_page
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +82,7 @@ def test_bad_manifest_stops_before_loading(seeds_folder):
 EXPECTED_KEYS = {
     "id", "issue", "page", "source_file", "position", "zone", "zones", "city", "kicker", "title",
     "subtitle", "dateline", "byline", "authors", "body", "captions", "continued_from", "continued_to",
-    "published",
+    "published", "warnings",
 }  # fmt: skip
 
 
@@ -98,6 +99,7 @@ def test_export_articles_json_lines(seeds_folder, tmp_path):
     records = [json.loads(line) for line in text.splitlines()]
     assert len(records) == Article.objects.visible().count() == Article.objects.count() - 1
     assert all(set(record) == EXPECTED_KEYS for record in records)
+    assert all(record["warnings"] == [] for record in records)  # the seeds parse without doubts
     assert hidden.pk not in {record["id"] for record in records}
     first = records[0]
     assert isinstance(first["zones"], list) and isinstance(first["authors"], list)
@@ -135,3 +137,10 @@ def test_reparse_one_page(seeds_folder):
     assert len(out.splitlines()) == 1
     with pytest.raises(CommandError, match="no such pages"):
         run("reparse", "--page", "999999")
+
+
+def test_export_lines_carry_the_parsers_warnings():
+    ingest_page("# 一则短讯\n\n签约三个项目。\n".encode(), "D9.txt", publish=False)
+    out, _ = run("export_articles", "--all")
+    (record,) = [json.loads(line) for line in out.splitlines()]
+    assert any("误拆的片段" in warning for warning in record["warnings"])
