@@ -75,6 +75,13 @@ PHOTO_CREDIT_RE = re.compile(
     rf"(?:\s+[{CJK_CHARS}]{{2,4}})*)\s*摄)$"
 )
 GIVEN_PHOTO_RE = re.compile(rf"^(?P<text>.*[。！？”\s])\s*(?P<credit>[{CJK_CHARS}A-Za-z]{{2,16}}供图)$")
+# A credit in parentheses: "……厂房。（张三 摄）", "（临汾经开区供图）", "（资料图）".
+PAREN_CREDIT_RE = re.compile(
+    rf"^(?P<text>.*?)\s*[（(]\s*(?P<credit>(?:(?:本报)?(?:记者|通讯员)\s*)?(?P<who>[{CJK_CHARS}]{{2,4}}(?:[\s、]+"
+    rf"[{CJK_CHARS}]{{2,4}})*)\s*摄|[{CJK_CHARS}A-Za-z]{{2,16}}供图|资料图片?)\s*[）)]$"
+)
+# A picture's source without a name, after its description: "……全景。资料图".
+SOURCE_ONLY_RE = re.compile(r"^(?P<text>.*[。！？”])\s*(?P<credit>资料图片?|效果图|示意图)$")
 TRAILING_BYLINE_RE = re.compile(
     rf"^(?P<text>.*?[。！？…”」』）)])\s*(?P<byline>{CREDIT_MARK}?\s*[{CJK_CHARS}]{{2,4}}(?:\s+[{CJK_CHARS}]{{2,4}}){{0,4}})$"
 )
@@ -186,6 +193,14 @@ def parse_caption(text: str) -> Caption | None:
         if who:
             return Caption(match.group("text").strip(), match.group("credit").replace(" ", ""), " ".join(who))
     match = GIVEN_PHOTO_RE.match(text)
+    if match and len(text) <= 120:
+        return Caption(match.group("text").strip(), match.group("credit"), None)
+    match = PAREN_CREDIT_RE.match(text)
+    if match and match.group("text") and len(text) <= 120:
+        who = names_in(match.group("who")) if match.group("who") else []
+        credit = re.sub(r"\s+", "", match.group("credit"))
+        return Caption(match.group("text").strip(), credit, " ".join(who) or None)
+    match = SOURCE_ONLY_RE.match(text)
     if match and len(text) <= 120:
         return Caption(match.group("text").strip(), match.group("credit"), None)
     return None

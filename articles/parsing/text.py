@@ -109,4 +109,5 @@ def join_fragments(fragments: list[str]) -> str:
         if out and out[-1].isascii() and out[-1].isalpha() and fragment[0].isascii() and fragment[0].isalpha():
             out += " "
         out += fragment
-    return out
+    # A line break between the numbers hid a 伊 (×) from the repair of each line: 7伊 | 24.
+    return FOUNDER_TIMES_RE.sub("×", out)

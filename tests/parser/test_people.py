@@ -1,5 +1,6 @@
 import pytest
 
+from articles.parsing.model import Caption
 from articles.parsing.people import is_byline_only, parse_caption, split_opening, split_trailing_byline
 
 
@@ -65,3 +66,22 @@ def test_captions_with_credits():
     assert (caption.text, caption.credit, caption.photographer) == ("招聘会现场。", "临汾经开区供图", None)
     assert parse_caption("这是一段普通的正文，没有署名。") is None
     assert parse_caption("他说要拍摄") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "caption", "credit", "photographer"),
+    [
+        ("园区新建的标准化厂房。（张三 摄）", "园区新建的标准化厂房。", "张三摄", "张三"),
+        ("园区新建的标准化厂房(张三 摄)", "园区新建的标准化厂房", "张三摄", "张三"),
+        ("工人在生产线上作业。（本报记者 张三 李四 摄）", "工人在生产线上作业。", "本报记者张三李四摄", "张三 李四"),
+        ("园区全景（临汾经开区供图）", "园区全景", "临汾经开区供图", None),
+        ("园区鸟瞰。资料图", "园区鸟瞰。", "资料图", None),
+    ],
+)
+def test_credits_in_parentheses_and_bare_sources_make_captions(text, caption, credit, photographer):
+    assert parse_caption(text) == Caption(caption, credit, photographer)
+
+
+@pytest.mark.parametrize("text", ["项目总投资5亿元（含二期）", "他说：“我们一定完成任务（李四）。”", "园区资料图"])
+def test_parentheses_and_words_that_are_not_credits_make_no_caption(text):
+    assert parse_caption(text) is None

@@ -52,3 +52,8 @@ def test_join_fragments_keeps_latin_words_apart():
     assert join_fragments(["扎实推动项", "目建设驶入", "“快车道”"]) == "扎实推动项目建设驶入“快车道”"
     assert join_fragments(["PC", "server"]) == "PC server"
     assert join_fragments(["3000", "人就餐"]) == "3000人就餐"
+
+
+def test_a_times_artifact_cut_by_a_line_break_is_repaired_when_the_lines_are_joined():
+    assert join_fragments([normalize_inline("提供 7 伊"), normalize_inline("24 小时服务")]) == "提供7×24小时服务"
+    assert join_fragments([normalize_inline("提供 7"), normalize_inline("伊 24 小时")]) == "提供7×24小时"
