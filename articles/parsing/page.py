@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import re
 import statistics
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -683,6 +684,23 @@ def _finish(draft: Draft, position: int, finder: ZoneFinder, discovered: dict[st
     return article
 
 
+def _zone_named_most(article: ParsedArticle, finder: ZoneFinder) -> str | None:
+    """The zone an article is about when its heading and first sentence name none: the zone its second
+    sentence names, else the zone its body names at least twice and more often than any other."""
+    texts = [p.text for p in article.paragraphs if p.kind != SECTION_HEADING]
+    if not texts:
+        return None
+    first = _first_sentence(texts[0])
+    second = finder.find(_first_sentence(texts[0][len(first) :]))
+    if second:
+        return second[0].zone
+    counts = Counter(match.zone for text in texts for match in finder.find(text))
+    ranked = counts.most_common(2)
+    if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+        return ranked[0][0]
+    return None
+
+
 def _tag_places(article: ParsedArticle, finder: ZoneFinder, discovered: dict[str, DiscoveredZone]) -> None:
     heading = " ".join(t for t in (article.kicker, article.title, article.subtitle) if t)
     body = article.body
@@ -702,8 +720,17 @@ def _tag_places(article: ParsedArticle, finder: ZoneFinder, discovered: dict[str
         primary = heading_zones[0].zone
     else:
         opening_zones = finder.find(opening)
-        if opening_zones:
-            primary = opening_zones[0].zone
+        primary = (
+            (opening_zones[0].zone if opening_zones else None)
+            or finder.short_form_of(heading, zones)
+            or finder.zone_of_county(heading)
+        )
+        # A titled article whose heading names no place at all (召开招商推介会) is about the zone its
+        # opening goes on to name; one whose heading names a city or several places is about those.
+        if primary is None and article.title and not finder.names_place(heading):
+            primary = _zone_named_most(article, finder)
+        if primary and primary not in zones:
+            zones.append(primary)
     if primary:
         zones.remove(primary)
         zones.insert(0, primary)

@@ -9,7 +9,9 @@ from .gazetteer import (
     COMPREHENSIVE_REFORM_FORMS,
     COMPREHENSIVE_REFORM_ZONE,
     DISCOVERY_SUFFIXES,
+    KIND_SUFFIXES,
     Gazetteer,
+    place_of,
 )
 from .model import DiscoveredZone, ZoneMention
 from .text import CJK_CHARS
@@ -105,10 +107,42 @@ class ZoneFinder:
             place = word
         name = place + suffix
         start = suffix_start - len(place)
-        canonical = self.gazetteer.alias_index.get(name)
+        canonical = self.gazetteer.alias_index.get(name) or self._known_by_shorter_place(name)
         if canonical:
             return Match(start, suffix_start + len(suffix), canonical, name)
         return Match(start, suffix_start + len(suffix), name, name, discovered=True)
+
+    def _known_by_shorter_place(self, name: str) -> str | None:
+        """The one known zone printed here with a shorter place name (a name of it ends with ``name``)."""
+        index = self.gazetteer.alias_index
+        zones = {zone for alias, zone in index.items() if len(alias) > len(name) and alias.endswith(name)}
+        return zones.pop() if len(zones) == 1 else None
+
+    def names_place(self, text: str) -> bool:
+        """Whether ``text`` names a city, a county or a zone."""
+        return bool(self._place_re.search(text) or self.find(text))
+
+    def zone_of_county(self, text: str) -> str | None:
+        """The zone of the one county ``text`` names, when that county has exactly one zone."""
+        counties = {
+            self.gazetteer.place_to_county[m.group()].name
+            for m in self._place_re.finditer(text)
+            if m.group() in self.gazetteer.place_to_county
+        }
+        if len(counties) != 1:
+            return None
+        county = counties.pop()
+        zones = [zone.name for zone in self.gazetteer.zones if zone.county == county and not zone.discovered]
+        return zones[0] if len(zones) == 1 else None
+
+    def short_form_of(self, text: str, zones: list[str]) -> str | None:
+        """The zone among ``zones`` that ``text`` names by a short form of its name (X经开区 for
+        X经济技术开发区), for zones the gazetteer does not list with their short forms."""
+        for zone in zones:
+            split = place_of(zone)
+            if split and any(split[0] + form in text for form in KIND_SUFFIXES[split[1]][1:]):
+                return zone
+        return None
 
     def discovered_zone(self, match: Match) -> DiscoveredZone:
         suffix = next(s for s in DISCOVERY_SUFFIXES if match.zone.endswith(s))

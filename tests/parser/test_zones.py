@@ -1,7 +1,8 @@
 import pytest
 
-from articles.parsing import Gazetteer
+from articles.parsing import Gazetteer, parse_page
 from articles.parsing.gazetteer import Zone
+from articles.parsing.page import reference_gazetteer
 from articles.parsing.zones import ZoneFinder
 
 
@@ -94,3 +95,50 @@ def test_an_empty_gazetteer_does_not_crash():
     assert finder.single_city("太原市委书记") is None
     page = parse_page("运城经济技术开发区\n\n召开会议\n\n科学导报讯 太原市委书记到会。王波", empty)
     assert [a.title for a in page.articles] == ["召开会议"]
+
+
+def _one(text: str):
+    (article,) = parse_page(text).articles
+    return article
+
+
+def test_a_zone_first_named_in_the_second_sentence_is_the_primary_zone():
+    article = _one(
+        "# 召开项目推进会\n\n科学导报讯 4月1日，一季度项目推进会召开。会议由运城经济技术开发区党工委主持，"
+        "研究部署下一步重点工作。\n\n会议要求，各部门要压实责任，加快项目建设进度，确保完成全年目标任务。\n"
+    )
+    assert (article.zone, article.city) == ("运城经济技术开发区", "运城")
+
+
+def test_a_heading_naming_a_county_with_one_zone_gives_that_zone():
+    gazetteer = reference_gazetteer()
+    (zone,) = [z.name for z in gazetteer.zones if z.county == "清徐县"]
+    article = _one(
+        "# 清徐县举办重点项目集中签约仪式\n\n科学导报讯 日前，重点项目集中签约仪式举行，共签约项目12个，"
+        "总投资35亿元。\n\n签约项目涵盖新材料、现代物流等领域。\n"
+    )
+    assert (article.zone, article.city) == (zone, "太原")
+
+
+def test_a_short_form_in_the_title_links_the_full_name_the_body_gives_later():
+    article = _one(
+        "# 云中河经开区签约十个项目\n\n科学导报讯 日前，一批重点项目集中签约，总投资35亿元。"
+        "据介绍，云中河经济技术开发区今年将新建标准化厂房20万平方米。\n"
+    )
+    assert article.zone == "云中河经济技术开发区"
+
+
+def test_a_known_zone_printed_with_a_shorter_place_name_is_not_a_new_zone():
+    page = parse_page(
+        "# 杏花村经济技术开发区新项目开工\n\n科学导报讯 日前，杏花村经济技术开发区白酒包装产业园项目开工建设。\n"
+    )
+    assert page.discovered_zones == []
+    assert page.articles[0].zone == "汾阳杏花村经济技术开发区"
+
+
+def test_an_article_about_several_places_gets_no_zone_by_fallback():
+    article = _one(
+        "# 大同朔州两市签约六个项目\n\n科学导报讯 4月25日，推介会在天津举行。会上，怀仁经济技术开发区等签约项目，"
+        "怀仁经济技术开发区签约2个。\n"
+    )
+    assert article.zone is None
