@@ -465,6 +465,15 @@ class _HeadingLast:
             end += 1
         return end
 
+    def _heading_line(self, index: int) -> bool:
+        """A line that can be part of a heading. A title printed over two lines may break after a colon
+        (推动高质量发展：| 打造…): judged with the line that completes it."""
+        text = self.lines[index].text
+        if _is_heading_like(text):
+            return True
+        following = self.lines[index + 1].text if index + 1 < len(self.lines) else ""
+        return text.endswith("：") and _is_heading_like(text[:-1]) and _is_heading_like(following)
+
     def _is_strong_heading_line(self, index: int) -> bool:
         text = self.lines[index].text
         return (
@@ -479,7 +488,7 @@ class _HeadingLast:
     def _is_heading_group(self, start: int, end: int) -> bool:
         """A block of lines that, after an article's end, can only be (part of) its heading."""
         indices = range(start, end)
-        if any(not _is_heading_like(self.lines[k].text) or parse_caption(self.lines[k].text) for k in indices):
+        if any(not self._heading_line(k) or parse_caption(self.lines[k].text) for k in indices):
             return False
         if any(self._is_strong_heading_line(k) for k in indices):
             return True
@@ -508,7 +517,7 @@ class _HeadingLast:
         strong = False
         while index < len(self.lines):
             line = self.lines[index]
-            if not _is_heading_like(line.text) or parse_caption(line.text):
+            if not self._heading_line(index) or parse_caption(line.text):
                 break
             if is_byline_only(line.text) or _is_zone_label(line.text, self.finder) or DASH_RE.match(line.text):
                 strong = True
@@ -571,6 +580,8 @@ def _heading_texts(lines: list[Line], finder: ZoneFinder) -> list[tuple[str, boo
         if DASH_RE.match(line.text) or is_byline_only(line.text) or _is_zone_label(line.text, finder):
             parts.append([line.text])
             parts.append([])
+        elif parts[-1] and parts[-1][-1].endswith("："):  # the title goes on after its colon
+            parts[-1][-1] += line.text
         elif line.blank_before and parts[-1]:
             parts.append([line.text])
         else:

@@ -150,3 +150,22 @@ def test_a_masthead_date_no_calendar_has_is_left_unknown():
         page = parse_page(WIDE_PAGE.replace("2025年1月17日", printed))
         assert (page.issue_year, page.issue_number, page.issue_date, page.page_label) == (2025, 3, None, "D1")
         assert len(page.articles) == 2
+
+
+def test_a_title_broken_after_a_colon_stays_one_title():
+    text = "\n\n".join(
+        [
+            _narrow(NARROW_BODY_1),
+            "侯马经济开发区",
+            "聚焦项目建设：",
+            "召开项目推进会 加快重点项目建设",
+            _narrow(NARROW_BODY_2),
+            "孝义经济开发区",
+            "新项目集中签约",
+        ]
+    )
+    first, second = parse_page(text).articles
+    assert (first.kicker, first.title) == ("侯马经济开发区", "聚焦项目建设：召开项目推进会 加快重点项目建设")
+    assert first.authors == ["张强"]
+    assert (second.title, second.authors) == ("新项目集中签约", ["刘洋", "陈晨"])
+    assert second.paragraphs[0].text.startswith("近日，孝义经济开发区")
