@@ -283,9 +283,13 @@ class _HeadingFirst:
 
         units = self.units
         i = 0
+        # A picture printed inside a sentence that broke after a semicolon or colon: the sentence goes on
+        # after the caption ("……三是完善配套；" | caption | "四是……" stays one paragraph only then).
+        caption_in_sentence = False
         while i < len(units):
             unit = units[i]
-            cut = current is not None and bool(current.body) and _is_cut(current.body[-1])
+            continuing, caption_in_sentence = caption_in_sentence, False
+            cut = current is not None and bool(current.body) and (_is_cut(current.body[-1]) or continuing)
             if unit.kind == "marker":
                 kind, label = _marker(unit.text)  # type: ignore[misc]
                 under_heading = current is not None and current.headings and not current.has_body()
@@ -294,9 +298,13 @@ class _HeadingFirst:
                 _apply_marker(current, unit.text, kind, label)
                 i += 1
                 continue
-            if unit.kind == "caption" or self._uncredited_caption(unit, current, cut):
+            if unit.kind == "caption" or self._uncredited_caption(unit, current, cut and not continuing):
                 current = current or start_article()
                 current.captions.append(unit.caption or Caption(unit.text))
+                last = current.body[-1] if current.body else None
+                caption_in_sentence = cut or (
+                    last is not None and last.kind != SECTION_HEADING and last.text.endswith(("；", "："))
+                )
                 i += 1
                 continue
             if cut and unit.kind in ("body", "heading") and not unit.line.marked:

@@ -169,3 +169,19 @@ def test_a_title_broken_after_a_colon_stays_one_title():
     assert first.authors == ["张强"]
     assert (second.title, second.authors) == ("新项目集中签约", ["刘洋", "陈晨"])
     assert second.paragraphs[0].text.startswith("近日，孝义经济开发区")
+
+
+def test_a_caption_inside_a_sentence_broken_after_a_colon_or_semicolon_is_cut_out():
+    for mark in ("：", "；"):
+        text = (
+            "运城经济技术开发区\n\n# 项目建设提速\n\n"
+            f"科学导报讯 记者王波 近日，运城经济技术开发区召开会议，部署三项工作{mark}\n\n\n\n"
+            "园区新建的标准化厂房。■张三摄\n\n\n\n"
+            "加快项目建设、优化营商环境、强化要素保障。会议要求各部门抓好落实。\n"
+        )
+        (article,) = parse_page(text).articles
+        assert [p.text for p in article.paragraphs] == [
+            f"近日，运城经济技术开发区召开会议，部署三项工作{mark}加快项目建设、优化营商环境、强化要素保障。"
+            "会议要求各部门抓好落实。"
+        ]
+        assert [c.text for c in article.captions] == ["园区新建的标准化厂房。"]
