@@ -22,6 +22,7 @@ from django.utils.timezone import localtime
 
 from .forms import ArticleForm, IssueForm, MergeZoneForm, PageForm, SplitForm, UploadForm
 from .models import Article, ArticleAuthor, Author, Caption, City, County, Issue, Page, Zone
+from .parsing.model import WARNING_CODES
 from .services import history
 from .services.editing import (
     EditingError,
@@ -55,13 +56,15 @@ class WarningsFilter(admin.SimpleListFilter):
     parameter_name = "warnings"
 
     def lookups(self, request, model_admin):
-        return (("yes", "有警告"), ("no", "无警告"))
+        return (("yes", "有警告"), ("no", "无警告"), *WARNING_CODES.items())
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
             return queryset.exclude(warnings=[])
         if self.value() == "no":
             return queryset.filter(warnings=[])
+        if self.value() in WARNING_CODES:  # "[code] …" in the stored list's text
+            return queryset.filter(warnings__icontains=f"[{self.value()}]")
         return queryset
 
 

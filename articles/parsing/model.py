@@ -81,3 +81,28 @@ class ParsedPage:
     leftovers: list[str] = field(default_factory=list)  # page text that belongs to no article, kept verbatim
     discovered_zones: list[DiscoveredZone] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+
+# What the parser may doubt, each with the Chinese name editors filter by. A warning reads
+# "[code] 中文说明 (English)"; the code in brackets is what the admin's filter looks for.
+WARNING_CODES = {
+    "no_articles": "版面无文章",
+    "page_too_short": "版面文字过少",
+    "short_body": "正文过短",
+    "no_title": "缺少标题",
+    "no_body": "缺少正文",
+    "byline_guessed": "署名分界为推测",
+    "new_zone": "新发现的开发区",
+    "ends_mid_sentence": "正文在句中结束",
+    "starts_mid_sentence": "正文从句中开始",
+    "heading_in_body": "正文中像标题的短行",
+    "caption_in_body": "正文中像图片说明的文字",
+    "artifact": "未修复的排版符号",
+    "zone_without_city": "有开发区无城市",
+}
+
+
+def warning(code: str, text: str) -> str:
+    """A warning as stored: its code in brackets, then what it says."""
+    assert code in WARNING_CODES, code
+    return f"[{code}] {text}"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .gazetteer import Gazetteer
-from .model import SECTION_HEADING, Caption, DiscoveredZone, Paragraph, ParsedArticle, ParsedPage
+from .model import SECTION_HEADING, Caption, DiscoveredZone, Paragraph, ParsedArticle, ParsedPage, warning
 from .people import (
     DATELINE_RE,
     is_byline_only,
@@ -36,7 +36,7 @@ from .text import (
 )
 from .zones import ZoneFinder
 
-PARSER_VERSION = "1.0"
+PARSER_VERSION = "1.1"
 
 HEADING_FIRST = "heading_first"
 HEADING_LAST = "heading_last"
@@ -52,6 +52,7 @@ COUPLET_RE = re.compile(f"[{CJK_CHARS}”」]\\s+[{CJK_CHARS}“「]")
 ZONE_LABEL_TAIL_RE = re.compile(f"^(?:[（(][^）)]{{1,12}}[）)])?[{CJK_CHARS}]{{0,8}}$")
 NARROW_LINE_WIDTH = 22
 HEADING_MAX_WIDTH = 45
+_PUNCTUATED = re.compile("[，、；：。！？,;:]")
 
 
 @lru_cache(maxsize=1)
@@ -129,17 +130,19 @@ MIN_ARTICLE_BODY = 20
 
 def _check_extent(page: ParsedPage) -> None:
     if not page.articles:
-        page.warnings.append("版面上没有解析出文章：可能是空白页、图片页或不完整的文件 (no articles on this page)")
+        page.warnings.append(
+            warning("no_articles", "版面上没有解析出文章：可能是空白页、图片页或不完整的文件 (no articles)")
+        )
         return
     total = 0
     for article in page.articles:
         body = sum(len("".join(paragraph.text.split())) for paragraph in article.paragraphs)
         total += body + len(article.title or "")
         if 0 < body < MIN_ARTICLE_BODY:  # an empty body has its own warning
-            article.warnings.append(f"正文只有 {body} 个字，可能是误拆的片段 (very short body)")
+            article.warnings.append(warning("short_body", f"正文只有 {body} 个字，可能是误拆的片段 (very short body)"))
     if total < MIN_PAGE_TEXT:
         page.warnings.append(
-            f"整版只有 {total} 个字，可能不是完整的版面（如只有刊头） (only {total} characters on the page)"
+            warning("page_too_short", f"整版只有 {total} 个字，可能不是完整的版面（如只有刊头） (only {total} chars)")
         )
 
 
@@ -270,6 +273,11 @@ class _HeadingFirst:
         if _is_heading_like(text) and (
             (display_width(text) <= 24 and ("，" not in text or under_title)) or re.search(r"\s|——", text)
         ):
+            return Unit("heading", text, first)
+        # A longer 小标题 (almost a column wide) after a finished sentence: no punctuation at all, where a
+        # paragraph cut by a column break would have some.
+        after_sentence = previous is not None and previous.kind == "body" and ends_clause(previous.text)
+        if after_sentence and _is_heading_like(text) and display_width(text) <= 32 and not _PUNCTUATED.search(text):
             return Unit("heading", text, first)
         return Unit("body", text, first)
 
@@ -653,7 +661,7 @@ def _assign_heading(draft: Draft, article: ParsedArticle) -> None:
     cleaned = [DASH_RE.sub("", s).strip() for s in subtitle]
     article.subtitle = " ".join(s for s in cleaned if s) or None
     if title is None:
-        article.warnings.append("标题缺失 (heading has no title)")
+        article.warnings.append(warning("no_title", "标题缺失 (heading has no title)"))
 
 
 def _first_sentence(text: str) -> str:
@@ -678,7 +686,8 @@ def _finish(draft: Draft, position: int, finder: ZoneFinder, discovered: dict[st
             bylines.append(opening.byline)
             authors.extend(opening.authors)
             if opening.uncertain:
-                article.warnings.append(f"署名与正文的分界是推测的 (byline end guessed): {opening.byline}")
+                guessed = f"署名与正文的分界是推测的 (byline end guessed): {opening.byline}"
+                article.warnings.append(warning("byline_guessed", guessed))
     last_text = next((p for p in reversed(paragraphs) if p.kind != SECTION_HEADING), None)
     if last_text is not None and last_text.text:
         inline_to = INLINE_TO_MARKER_RE.search(last_text.text)
@@ -698,9 +707,38 @@ def _finish(draft: Draft, position: int, finder: ZoneFinder, discovered: dict[st
     article.byline = "；".join(bylines) or None
     article.authors = list(dict.fromkeys(authors))
     if not article.paragraphs:
-        article.warnings.append("标题下没有正文 (heading with no body)")
+        article.warnings.append(warning("no_body", "标题下没有正文 (heading with no body)"))
     _tag_places(article, finder, discovered)
+    _check_article(article)
     return article
+
+
+# A paragraph may not start with these: it was cut from the one before.
+_CONTINUATION_START = tuple("，。、；：！？）》”’")
+ARTIFACT_RE = re.compile(r"(?<![\u4e00-\u9fff])姻|\d\s*伊|伊\s*\d")
+
+
+def _check_article(article: ParsedArticle) -> None:
+    """Warnings where the text shows the parse may be wrong (each with its code)."""
+    flag = article.warnings.append
+    body = [p for p in article.paragraphs if p.kind != SECTION_HEADING]
+    if body and not article.continued_to:
+        last = body[-1].text
+        if not ends_clause(last) and not last.endswith(("”", "’", "）", ")")):
+            flag(warning("ends_mid_sentence", f"正文在句中结束 (body ends mid-sentence): …{last[-12:]}"))
+    if body and not article.continued_from and body[0].text.startswith(_CONTINUATION_START):
+        flag(warning("starts_mid_sentence", f"正文从句中开始 (body starts mid-sentence): {body[0].text[:12]}…"))
+    for paragraph in body[:-1]:
+        text = paragraph.text
+        if parse_caption(text) is not None and display_width(text) <= 80:
+            flag(warning("caption_in_body", f"正文中有像图片说明的文字 (caption-like text in body): {text[:20]}"))
+        elif _is_heading_like(text) and display_width(text) <= 30:
+            flag(warning("heading_in_body", f"正文中有像标题的短行 (heading-like line in body): {text}"))
+    printed = " ".join(filter(None, (article.kicker, article.title, article.subtitle, article.body)))
+    if ARTIFACT_RE.search(printed):
+        flag(warning("artifact", "文中有未修复的排版符号“姻”或“伊” (unrepaired artifact)"))
+    if article.zone and not article.city:
+        flag(warning("zone_without_city", f"开发区 {article.zone} 的所在城市未知 (zone without city)"))
 
 
 def _zone_named_most(article: ParsedArticle, finder: ZoneFinder) -> str | None:
@@ -731,7 +769,8 @@ def _tag_places(article: ParsedArticle, finder: ZoneFinder, discovered: dict[str
         for match in finder.find(part):
             if match.discovered and match.zone not in discovered:
                 discovered[match.zone] = finder.discovered_zone(match)
-                article.warnings.append(f"地名表中没有的开发区 (zone not in gazetteer): {match.zone}")
+                new = f"地名表中没有的开发区 (zone not in gazetteer): {match.zone}"
+                article.warnings.append(warning("new_zone", new))
             if match.zone not in zones:
                 zones.append(match.zone)
     heading_zones = finder.find(heading)

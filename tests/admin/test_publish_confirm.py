@@ -54,3 +54,11 @@ def test_a_page_without_warnings_is_published_at_once(editor_client, seed_paths)
     editor_client.post(reverse("admin:articles_page_publish"), {"ids": str(page.pk), "publish": "1"})
     page.refresh_from_db()
     assert page.is_published
+
+
+def test_the_article_list_filters_by_kind_of_warning(editor_client):
+    ingest_page(DOUBTFUL.encode(), "D1.txt", publish=False)
+    changelist = reverse("admin:articles_article_changelist")
+    html = editor_client.get(changelist + "?warnings=short_body").content.decode()
+    assert "一则短讯" in html and "云中河经济技术开发区签约十个项目" not in html
+    assert "正文过短" in editor_client.get(changelist).content.decode()  # offered as a filter
