@@ -120,3 +120,13 @@ def test_parsed_articles_map_to_zones_cities_authors_and_captions():
     assert article.continued_to == "D2"
     assert any("不存在的开发区" in warning for warning in warnings)
     assert Author.objects.count() == 3
+
+
+def test_a_continuation_naming_no_zone_takes_its_starts_zone_and_city():
+    start = "# 运城经开区项目建设提速\n\n科学导报讯 近日，运城经济技术开发区召开项目推进会，研究部署工作。会议要求加快进度。（下转D2版）\n"
+    rest = "（上接D1版）\n\n各部门要压实责任，确保项目早开工、早投产、早见效。会议还对下一阶段工作作出安排。\n"
+    ingest_page(start.encode(), "D1.txt", issue_year=2024, issue_number=30, page_label="D1")
+    page = ingest_page(rest.encode(), "D2.txt", issue_year=2024, issue_number=30, page_label="D2").page
+    (continuation,) = page.articles.all()
+    assert continuation.continued_from == "D1"
+    assert (continuation.zone.name, continuation.city.short) == ("运城经济技术开发区", "运城")

@@ -123,6 +123,7 @@ def ingest_page(
         fit_to_columns(page, page.warnings)
         page.save()
         new_zones = create_discovered_zones(parsed, gazetteer)
+        take_places_from_starts(page, parsed.articles)
         article_warnings = create_articles(page, parsed.articles)
         # The search index takes the page's articles once this transaction commits.
         sync_on_commit(page.articles.values_list("pk", flat=True))
@@ -158,6 +159,7 @@ def reparse_page(page: Page, *, user=None) -> ReparseResult:
         page.version += 1
         page.save()
 
+        take_places_from_starts(page, parsed.articles)
         stored = list(page.articles.prefetch_related("zones", "captions", "authorships__author"))
         by_id = {article.pk: article for article in stored}
         deleted = RetiredArticle.objects.filter(page_id=page.pk, reason=RetiredArticle.Reason.DELETED)
@@ -302,6 +304,28 @@ def create_discovered_zones(parsed: ParsedPage, gazetteer: Gazetteer) -> list[st
         )
         created.append(discovered.name)
     return created
+
+
+def take_places_from_starts(page: Page, parsed_articles: list[ParsedArticle]) -> None:
+    """A continuation (上接D1版) whose text names no zone is about its start's zone and city: the article
+    of the same issue, on the page it names, that goes on here (下转 this page)."""
+    if page.issue_id is None or not page.label:
+        return
+    for parsed in parsed_articles:
+        if parsed.zone or not parsed.continued_from:
+            continue
+        start = (
+            Article.objects.filter(
+                page__issue=page.issue_id, page__label=parsed.continued_from, continued_to=page.label
+            )
+            .exclude(page=page)
+            .select_related("zone", "city")
+            .first()
+        )
+        if start is not None and start.zone is not None:
+            parsed.zone = start.zone.name
+            parsed.zones = [start.zone.name, *(name for name in parsed.zones if name != start.zone.name)]
+            parsed.city = parsed.city or (start.city.short if start.city else None)
 
 
 def create_articles(page: Page, parsed_articles: list[ParsedArticle]) -> list[str]:
