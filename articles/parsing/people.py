@@ -74,7 +74,9 @@ PHOTO_CREDIT_RE = re.compile(
     rf"^(?P<text>.*?)\s*{CREDIT_MARK}?\s*(?P<credit>(?P<who>(?:(?:记者|通讯员)\s*)?[{CJK_CHARS}]{{2,4}}"
     rf"(?:\s+[{CJK_CHARS}]{{2,4}})*)\s*摄)$"
 )
-GIVEN_PHOTO_RE = re.compile(rf"^(?P<text>.*[。！？”\s])\s*(?P<credit>[{CJK_CHARS}A-Za-z]{{2,16}}供图)$")
+GIVEN_PHOTO_RE = re.compile(
+    rf"^(?P<text>.*?[。！？”\s])\s*{CREDIT_MARK}?\s*(?P<credit>[{CJK_CHARS}A-Za-z]{{2,16}}供图)$"
+)
 # A credit in parentheses: "……厂房。（张三 摄）", "（临汾经开区供图）", "（资料图）".
 PAREN_CREDIT_RE = re.compile(
     rf"^(?P<text>.*?)\s*[（(]\s*(?P<credit>(?:(?:本报)?(?:记者|通讯员)\s*)?(?P<who>[{CJK_CHARS}]{{2,4}}(?:[\s、]+"
@@ -84,6 +86,11 @@ PAREN_CREDIT_RE = re.compile(
 SOURCE_ONLY_RE = re.compile(r"^(?P<text>.*[。！？”])\s*(?P<credit>资料图片?|效果图|示意图)$")
 TRAILING_BYLINE_RE = re.compile(
     rf"^(?P<text>.*?[。！？…”」』）)])\s*(?P<byline>{CREDIT_MARK}?\s*[{CJK_CHARS}]{{2,4}}(?:\s+[{CJK_CHARS}]{{2,4}}){{0,4}})$"
+)
+# Names in parentheses after the last sentence: "……良好发展态势。（陆勇）".
+PAREN_BYLINE_RE = re.compile(
+    rf"^(?P<text>.*?[。！？…”」』])\s*[（(]\s*"
+    rf"(?P<byline>[{CJK_CHARS}]{{2,4}}(?:[\s、]+[{CJK_CHARS}]{{2,4}}){{0,4}})\s*[）)]$"
 )
 
 
@@ -135,11 +142,13 @@ def split_opening(paragraph: str) -> Opening:
     authors: list[str] = []
     end = 0
     uncertain = False
+    after_role = False  # the token before was a role word on its own: "记者 任逢春为…"
     for token in re.finditer(r"\S+", paragraph):
         word = token.group()
-        role = ROLE_RE.match(word)
-        name_start = token.start() + (role.end() if role else 0)
+        role = ROLE_RE.match(word) or after_role
+        name_start = token.start() + (ROLE_RE.match(word).end() if ROLE_RE.match(word) else 0)
         name = paragraph[name_start : token.end()]
+        after_role = not name
         if not name:  # a role word on its own: "记者 王波"
             end = token.end()
             continue
@@ -176,11 +185,12 @@ def split_trailing_byline(paragraph: str) -> Ending:
     """Take a byline off the end of an article's last paragraph: "…新台阶。何志敏 杨润枫"."""
     if is_byline_only(paragraph):
         return Ending(None, paragraph.strip(), names_in(ROLE_RE.sub(" ", paragraph)) or [])
-    match = TRAILING_BYLINE_RE.match(paragraph.strip())
-    if match:
-        names = names_in(match.group("byline"))
-        if names:
-            return Ending(match.group("text"), match.group("byline").strip(), names)
+    for pattern in (TRAILING_BYLINE_RE, PAREN_BYLINE_RE):
+        match = pattern.match(paragraph.strip())
+        if match:
+            names = names_in(match.group("byline").replace("、", " "))
+            if names:
+                return Ending(match.group("text"), match.group("byline").strip(), names)
     return Ending(paragraph, None, [])
 
 

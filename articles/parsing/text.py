@@ -26,6 +26,8 @@ _SPACE_BETWEEN_CJK_AND_ASCII = re.compile(f"(?<=[{_CJKISH}])[ ]+(?=[{_ALNUM}])|(
 # Quotes and dashes keep their spaces: titles use them as separators ("“延链”“补链” 做强…").
 _TIGHT_PUNCT = "，。、；：？！（）《》〈〉【】「」『』…·～■"
 _SPACE_NEXT_TO_CJK_PUNCT = re.compile(f"[ ]+(?=[{_TIGHT_PUNCT}])|(?<=[{_TIGHT_PUNCT}])[ ]+")
+# A number whose digits the extraction printed one by one: "2 0 2 3 年", "1 6 . 8 亿元".
+_SPACED_NUMBER_RE = re.compile(r"(?<![0-9A-Za-z.])[0-9](?: [0-9.%])+(?![0-9A-Za-z])")
 _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 _HALF_PUNCT_RE = re.compile(r"(?<=(.))([,;:?!])(?=(.|$))")
 _PAREN_PAIR_RE = re.compile(r"\(([^()\n]{0,40})\)")
@@ -92,6 +94,7 @@ def normalize_inline(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = repair_founder_artifacts(text)
     text = _SPACE_RE.sub(" ", text).strip()
+    text = _SPACED_NUMBER_RE.sub(lambda match: match.group().replace(" ", ""), text)
     text = _SPACE_BETWEEN_CJK_AND_ASCII.sub("", text)
     text = _PAREN_PAIR_RE.sub(_fullwidth_parens, text)
     text = _HALF_PUNCT_RE.sub(_fullwidth_punct, text)

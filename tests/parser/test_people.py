@@ -1,7 +1,7 @@
 import pytest
 
 from articles.parsing.model import Caption
-from articles.parsing.people import is_byline_only, parse_caption, split_opening, split_trailing_byline
+from articles.parsing.people import Ending, is_byline_only, parse_caption, split_opening, split_trailing_byline
 
 
 def test_opening_byline_glued_to_the_story():
@@ -85,3 +85,15 @@ def test_credits_in_parentheses_and_bare_sources_make_captions(text, caption, cr
 @pytest.mark.parametrize("text", ["项目总投资5亿元（含二期）", "他说：“我们一定完成任务（李四）。”", "园区资料图"])
 def test_parentheses_and_words_that_are_not_credits_make_no_caption(text):
     assert parse_caption(text) is None
+
+
+def test_bylines_in_parentheses_at_the_end_and_a_role_word_set_apart_at_the_start():
+    assert split_trailing_byline("……保持良好发展态势。（陆勇）") == Ending("……保持良好发展态势。", "陆勇", ["陆勇"])
+    assert split_trailing_byline("……态势。（陆勇、张伦）").authors == ["陆勇", "张伦"]
+    opening = split_opening("科学导报讯 记者 任逢春为深入贯彻落实省委决策部署。")
+    assert (opening.authors, opening.text) == (["任逢春"], "为深入贯彻落实省委决策部署。")
+
+
+def test_a_given_credit_after_a_square_makes_a_caption():
+    caption = parse_caption("黎城经开区重点项目施工现场。 ■ 黎城经开区供图")
+    assert caption == Caption("黎城经开区重点项目施工现场。", "黎城经开区供图", None)

@@ -57,3 +57,11 @@ def test_join_fragments_keeps_latin_words_apart():
 def test_a_times_artifact_cut_by_a_line_break_is_repaired_when_the_lines_are_joined():
     assert join_fragments([normalize_inline("提供 7 伊"), normalize_inline("24 小时服务")]) == "提供7×24小时服务"
     assert join_fragments([normalize_inline("提供 7"), normalize_inline("伊 24 小时")]) == "提供7×24小时"
+
+
+@pytest.mark.parametrize(
+    ("printed", "read"),
+    [("2 0 2 3 年以来", "2023年以来"), ("总投资1 6 . 8亿元", "总投资16.8亿元"), ("增长 6 . 7 %", "增长6.7%")],
+)
+def test_digits_printed_one_by_one_are_one_number(printed, read):
+    assert normalize_inline(printed) == read
