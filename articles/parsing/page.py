@@ -518,13 +518,24 @@ class _HeadingLast:
             if not self._is_heading_group(index, end):
                 break
             index = end
-        index = max(index, start + self._heading_run_ahead(start))
+        index = max(index, start + self._heading_run_ahead(start), start + self._title_before_next(start))
         for text, is_zone in _heading_texts(self.lines[start:index], self.finder):
             if is_byline_only(text):
                 closed.bylines.append(text)
             else:
                 closed.headings.append((text, False, is_zone))
         return index - start
+
+    def _title_before_next(self, start: int) -> int:
+        """After an article's end, one to three lines without a sentence's end that the next article's
+        opening (a dateline) follows: the closed article's title, however wide. Returns how many lines."""
+        for count in range(1, 4):
+            end = start + count
+            if end > len(self.lines) or not self._heading_line(end - 1) or parse_caption(self.lines[end - 1].text):
+                return 0
+            if end < len(self.lines) and DATELINE_RE.match(self.lines[end].text):
+                return count
+        return 0
 
     def _heading_run_ahead(self, start: int) -> int:
         """Heading-like lines ending in a byline, a zone line or the page's end: the heading of the article
