@@ -401,7 +401,10 @@ def _groups(lines: list[Line]) -> list[list[Line]]:
 
 # --- heading last -----------------------------------------------------------------------------
 
-TRAILING_NAMES_RE = re.compile(f"[。！？”]\\s+(?:■\\s*)?([{CJK_CHARS}]{{2,4}}(?:\\s+[{CJK_CHARS}]{{2,4}}){{0,4}})$")
+TRAILING_NAMES_RE = re.compile(
+    f"[。！？”](?:\\s+(?:■\\s*)?([{CJK_CHARS}]{{2,4}}(?:\\s+[{CJK_CHARS}]{{2,4}}){{0,4}})"
+    f"|\\s*[（(]([{CJK_CHARS}]{{2,4}}(?:[\\s、]+[{CJK_CHARS}]{{2,4}}){{0,4}})[）)])$"
+)
 
 
 class _HeadingLast:

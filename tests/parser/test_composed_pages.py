@@ -185,3 +185,18 @@ def test_a_caption_inside_a_sentence_broken_after_a_colon_or_semicolon_is_cut_ou
             "会议要求各部门抓好落实。"
         ]
         assert [c.text for c in article.captions] == ["园区新建的标准化厂房。"]
+
+
+def test_narrow_columns_a_byline_in_parentheses_closes_an_article_and_a_title_precedes_the_next_dateline():
+    text = "\n\n".join(
+        [
+            _narrow(NARROW_BODY_1.replace(" 张强", "（张强）")),
+            "侯马经济开发区召开项目推进会加快推进全区重点项目建设",
+            _narrow(NARROW_BODY_2),
+            "孝义经济开发区",
+            "新项目集中签约",
+        ]
+    )
+    first, second = parse_page(text).articles
+    assert (first.title, first.authors) == ("侯马经济开发区召开项目推进会加快推进全区重点项目建设", ["张强"])
+    assert second.paragraphs[0].text.startswith("近日，孝义经济开发区")
