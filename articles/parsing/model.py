@@ -96,6 +96,7 @@ WARNING_CODES = {
     "ends_mid_sentence": "正文在句中结束",
     "starts_mid_sentence": "正文从句中开始",
     "heading_in_body": "正文中像标题的短行",
+    "glued_articles": "正文中粘连了另一篇",
     "caption_in_body": "正文中像图片说明的文字",
     "artifact": "未修复的排版符号",
     "zone_without_city": "有开发区无城市",

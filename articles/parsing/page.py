@@ -729,6 +729,8 @@ def _finish(draft: Draft, position: int, finder: ZoneFinder, discovered: dict[st
 
 # A paragraph may not start with these: it was cut from the one before.
 _CONTINUATION_START = tuple("，。、；：！？）》”’")
+DATELINE_IN_TEXT_RE = re.compile(r"(?<=.)(?:科学导报讯|本报讯)")
+CREDIT_IN_TEXT_RE = re.compile(f"[。！？]\\s*[{CJK_CHARS}]{{2,12}}(?:供图|摄)(?=[{CJK_CHARS}])")
 ARTIFACT_RE = re.compile(r"(?<![\u4e00-\u9fff])姻|\d\s*伊|伊\s*\d")
 
 
@@ -748,6 +750,11 @@ def _check_article(article: ParsedArticle) -> None:
             flag(warning("caption_in_body", f"正文中有像图片说明的文字 (caption-like text in body): {text[:20]}"))
         elif _is_heading_like(text) and display_width(text) <= 30:
             flag(warning("heading_in_body", f"正文中有像标题的短行 (heading-like line in body): {text}"))
+    text = "\n".join(p.text for p in body)
+    if any(DATELINE_IN_TEXT_RE.search(p.text) for p in body):
+        flag(warning("glued_articles", "正文中间出现电头“科学导报讯”：可能粘连了另一篇文章 (dateline inside the body)"))
+    if "■" in text or CREDIT_IN_TEXT_RE.search(text):
+        flag(warning("caption_in_body", "正文中夹有图片说明的署名（■、摄、供图） (photo credit inside the body)"))
     printed = " ".join(filter(None, (article.kicker, article.title, article.subtitle, article.body)))
     if ARTIFACT_RE.search(printed):
         flag(warning("artifact", "文中有未修复的排版符号“姻”或“伊” (unrepaired artifact)"))

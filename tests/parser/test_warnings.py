@@ -64,3 +64,13 @@ def test_a_long_section_heading_is_not_glued_to_the_next_paragraph():
         ("h", "关于进一步加快推进全区重点产业项目建设工作的若干措施"),
         ("p", "各部门加快进度。"),
     ]
+
+
+def test_a_dateline_or_a_photo_credit_inside_a_body_is_flagged():
+    article = ParsedArticle(position=1, title="项目推进会召开")
+    article.paragraphs = [
+        Paragraph("近日，运城经济技术开发区召开项目推进会。新建标准化厂房。综改区供图会议要求加快进度。"),
+        Paragraph("会议要求各部门加快进度。新项目集中签约科学导报讯 近日，孝义经济开发区一批新项目集中签约。"),
+    ]
+    _check_article(article)
+    assert {"glued_articles", "caption_in_body"} <= {w[1 : w.index("]")] for w in article.warnings}
