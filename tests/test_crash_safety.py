@@ -5,8 +5,6 @@ Real processes (``manage.py ingest``) on a database of their own (a SQLite file,
 suite runs on it) and a Whoosh index in a temporary folder.
 """
 
-import fcntl
-import os
 import signal
 import time
 from pathlib import Path
@@ -15,6 +13,7 @@ import pytest
 
 from bench.make_corpus import make_corpus
 from tests.search.processes import Site, site
+from tests.search.worker import writer_busy
 
 WAIT = 300  # seconds to wait for a sign of progress (slow, loaded machines)
 
@@ -37,23 +36,6 @@ def assert_no_half_pages(archive: Site) -> int:
     for source_file, stored, parsed in pages:
         assert stored == parsed, source_file
     return len(pages)
-
-
-def writer_busy(index: Path) -> bool:
-    """Whether some process holds the Whoosh writer lock (taken and released at once when free)."""
-    lock = index / "MAIN_WRITELOCK"
-    if not lock.exists():
-        return False
-    fd = os.open(lock, os.O_WRONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    else:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        return False
-    finally:
-        os.close(fd)
 
 
 def kill(process) -> None:

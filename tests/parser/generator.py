@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from bench.make_corpus import ACTIONS  # the same event phrases the benchmark corpus uses
+
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
 DATA = ROOT / "articles" / "data"
@@ -180,18 +182,6 @@ PURPOSES = (
     "为深入贯彻落实省委、省政府关于重点产业链链长制决策部署",
     "为切实做好重点项目服务保障工作",
     "为进一步优化营商环境",
-)
-ACTIONS = (
-    "召开项目推进会",
-    "召开招商引资工作调度会",
-    "召开项目评审会",
-    "实施五大行动打造开发区建设升级版",
-    "扎实推动项目建设驶入“快车道”",
-    "举行重点项目集中开工仪式",
-    "开展优化营商环境专项行动",
-    "组织企业参加产业链招商推介会",
-    "加快培育新质生产力",
-    "推进“管运分离”改革",
 )
 TAILS = (
     "为全年目标打下坚实基础",
