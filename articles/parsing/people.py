@@ -83,7 +83,7 @@ PAREN_CREDIT_RE = re.compile(
     rf"[{CJK_CHARS}]{{2,4}})*)\s*摄|[{CJK_CHARS}A-Za-z]{{2,16}}供图|资料图片?)\s*[）)]$"
 )
 # A picture's source without a name, after its description: "……全景。资料图".
-SOURCE_ONLY_RE = re.compile(r"^(?P<text>.*[。！？”])\s*(?P<credit>资料图片?|效果图|示意图)$")
+SOURCE_ONLY_RE = re.compile(r"^(?P<text>.*[。！？”])\s*(?P<credit>资料图片?|效果图|示意图|供图)$")
 TRAILING_BYLINE_RE = re.compile(
     rf"^(?P<text>.*?[。！？…”」』）)])\s*(?P<byline>{CREDIT_MARK}?\s*[{CJK_CHARS}]{{2,4}}(?:\s+[{CJK_CHARS}]{{2,4}}){{0,4}})$"
 )

@@ -148,18 +148,18 @@ def test_scoring_a_perfect_reading_and_a_miss():
 
 # TARGET: 0.95 for every core field and for whole articles ("right"). These floors are what the parser
 # achieves on these 100 pages (345 articles), minus 2 points; measured with parser 1.1 after the byline,
-# caption, spaced-digit and narrow-title fixes: right 0.606, found 0.913, title 0.835, zone 0.861,
-# city 0.867, authors 0.835, body 0.632. Raise them as the parser improves; never lower them to let a change through.
+# caption, spaced-digit and narrow-title fixes: right 0.632, found 0.913, title 0.835, zone 0.861,
+# city 0.867, authors 0.835, body 0.658. Raise them as the parser improves; never lower them to let a change through.
 # A change to the generator changes the pages: measure again and set the floors anew
 # (bench/parser_accuracy.py shows where the errors are).
 FLOORS = {
-    "right": 0.58,
+    "right": 0.61,
     "found": 0.89,
     "title": 0.81,
     "zone": 0.84,
     "city": 0.84,
     "authors": 0.81,
-    "body": 0.61,
+    "body": 0.63,
 }
 
 

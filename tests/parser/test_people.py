@@ -76,6 +76,7 @@ def test_captions_with_credits():
         ("工人在生产线上作业。（本报记者 张三 李四 摄）", "工人在生产线上作业。", "本报记者张三李四摄", "张三 李四"),
         ("园区全景（临汾经开区供图）", "园区全景", "临汾经开区供图", None),
         ("园区鸟瞰。资料图", "园区鸟瞰。", "资料图", None),
+        ("临猗现代农业产业示范区一角。供图", "临猗现代农业产业示范区一角。", "供图", None),
     ],
 )
 def test_credits_in_parentheses_and_bare_sources_make_captions(text, caption, credit, photographer):
