@@ -263,6 +263,21 @@ def merge_zone(alias: Zone, target: Zone) -> ZoneMergeResult:
 # --- history ------------------------------------------------------------------------------------------
 
 
+# What a restore puts back besides zones, city, captions and authors (page and position stay).
+RESTORED_FIELDS = (
+    "kicker",
+    "title",
+    "subtitle",
+    "dateline",
+    "byline",
+    "paragraphs",
+    "warnings",
+    "continued_from",
+    "continued_to",
+    "is_published",
+)
+
+
 def restore_revision(article: Article, version, *, user=None) -> Article:
     """Put back what ``version`` (one of the article's revisions) says: text, tags, captions, authors.
 
@@ -275,9 +290,7 @@ def restore_revision(article: Article, version, *, user=None) -> Article:
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article.pk)
         history.ensure_baseline([article])
-        for name in ("kicker", "title", "subtitle", "dateline", "byline", "paragraphs", "warnings"):
-            setattr(article, name, data.get(name, getattr(article, name)))
-        for name in ("continued_from", "continued_to", "is_published"):
+        for name in RESTORED_FIELDS:
             setattr(article, name, data.get(name, getattr(article, name)))
         article.zone_id = data.get("zone_id") if Zone.objects.filter(pk=data.get("zone_id")).exists() else None
         article.city_id = data.get("city_id") if City.objects.filter(pk=data.get("city_id")).exists() else None

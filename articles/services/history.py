@@ -274,15 +274,15 @@ class Conflict:
 
 
 def conflict(model: type[models.Model], pk, opened: int, current: int) -> Conflict:
-    versions = list(versions_of(model, pk))
-    snapshots = [snapshot(version) for version in versions]
-    seen = next((shot for shot in snapshots if shot.number == opened), None)
-    newest = snapshots[0] if snapshots else None
+    versions = list(versions_of(model, pk))  # newest first
+    numbers = [version.field_dict.get("version") for version in versions]
+    seen = next((version for version, number in zip(versions, numbers, strict=True) if number == opened), None)
     by = [
-        f"{shot.version.revision.user or '系统'} {localtime(shot.version.revision.date_created):%Y-%m-%d %H:%M}"
-        f"：{shot.version.revision.get_comment() or '修改'}"
-        for shot in reversed(snapshots)
-        if shot.number is not None and shot.number > opened
+        f"{version.revision.user or '系统'} {localtime(version.revision.date_created):%Y-%m-%d %H:%M}"
+        f"：{version.revision.get_comment() or '修改'}"
+        for version, number in reversed(list(zip(versions, numbers, strict=True)))
+        if number is not None and number > opened
     ]
-    found = changes(seen, newest) if newest is not None and seen is not None and newest is not seen else []
+    # Only the version the editor saw and the newest are read in full (names, captions, authors).
+    found = changes(snapshot(seen), snapshot(versions[0])) if seen is not None and versions[0] != seen else []
     return Conflict(opened, current, by, found)

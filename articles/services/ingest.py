@@ -425,7 +425,6 @@ def _draft(page: Page, parsed: ParsedArticle, lookups: _Lookups) -> _Draft:
     authors = [Author(name=name) for name in dict.fromkeys(parsed.authors)]
     for instance in (article, *captions, *authors):
         fit_to_columns(instance, article_warnings)
-    article.body_text = "\n".join(paragraph["text"] for paragraph in article.paragraphs)
     mentioned = [zones[name] for name in dict.fromkeys([parsed.zone, *parsed.zones]) if name in zones]
     return _Draft(article, parsed.position, captions, list(dict.fromkeys(a.name for a in authors)), mentioned)
 
