@@ -8,8 +8,8 @@ worker renewal). Workers and the address stay on the command line (``WEB_CONCURR
 # the request (a 1 MB page takes a few seconds). A worker silent for longer is hung and is replaced.
 timeout = 120
 
-# On a restart or redeploy, requests under way (an upload among them) may finish for this long; each
-# page is its own transaction, so a request cut off after it leaves nothing half-written either.
+# On a restart or redeploy, requests under way (an upload among them) may finish for this long; an
+# upload is one transaction, so a request cut off after it leaves nothing half-written either.
 graceful_timeout = 60
 
 # Workers are renewed after this many requests (spread by the jitter so they do not restart together):

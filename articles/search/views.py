@@ -250,7 +250,7 @@ def api_article(request, pk: int):
 
     article = Article.objects.visible().with_related().filter(pk=pk).first()
     if article is None:
-        where = None if Article.objects.filter(pk=pk).exists() else identity.whereabouts(pk, Article.objects.visible())
+        where = identity.whereabouts(pk, Article.objects.visible())
         if where is None:
             return _error(f"没有编号为 {pk} 的公开文章 / no published article {pk}", status=404)
         record = where.record

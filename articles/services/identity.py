@@ -42,10 +42,13 @@ class Whereabouts:
 
 
 def whereabouts(pk: int, visible) -> Whereabouts | None:
-    """Where the retired article ``pk`` went; None when the id never named an article.
+    """Where the retired article ``pk`` went; None when the id never named an article or still names one
+    (hidden from readers, then: a plain 404 says nothing about it).
 
     ``visible`` is the queryset of articles readers may see: a successor they may not see is not named.
     """
+    if Article.objects.filter(pk=pk).exists():
+        return None
     record = RetiredArticle.objects.filter(pk=pk).first()
     if record is None:
         return None
