@@ -744,7 +744,6 @@ class ArticleAdmin(PublishActionsMixin, RevisionedChangeMixin, admin.ModelAdmin)
         }
         return TemplateResponse(request, "admin/articles/article/split.html", context)
 
-
     # history
 
     def revisions_view(self, request, article_id):

@@ -79,9 +79,7 @@ def zone_articles(zone: Zone) -> QuerySet[Article]:
 def zone_counts() -> Counter:
     """Zone id -> visible articles naming it (as primary zone or mention); the same as ``zone_articles``."""
     visible_ids = visible_articles().values("id")
-    pairs = set(
-        Article.zones.through.objects.filter(article_id__in=visible_ids).values_list("zone_id", "article_id")
-    )
+    pairs = set(Article.zones.through.objects.filter(article_id__in=visible_ids).values_list("zone_id", "article_id"))
     pairs |= set(visible_articles().exclude(zone=None).values_list("zone_id", "id"))
     return Counter(zone_id for zone_id, _ in pairs)
 
@@ -175,9 +173,11 @@ class Chart:
 
 def coverage_chart(articles: QuerySet[Article]) -> Chart:
     """Articles per year of issue; articles of unknown issue make a last bar labelled 未知."""
-    rows = dict(articles.values("page__issue__year").annotate(n=Count("id", distinct=True)).values_list(
-        "page__issue__year", "n"
-    ))
+    rows = dict(
+        articles.values("page__issue__year")
+        .annotate(n=Count("id", distinct=True))
+        .values_list("page__issue__year", "n")
+    )
     unknown = rows.pop(None, 0)
     series = [(str(year), rows.get(year, 0)) for year in range(min(rows), max(rows) + 1)] if rows else []
     if unknown:

@@ -71,10 +71,9 @@ class UploadForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         files = cleaned.get("files") or []
-        if len(files) > upload_limits()['files']:
+        if len(files) > upload_limits()["files"]:
             raise forms.ValidationError(
-                f"一次最多上传 {upload_limits()['files']} 个文件 / at most "
-                f"{upload_limits()['files']} files per upload"
+                f"一次最多上传 {upload_limits()['files']} 个文件 / at most {upload_limits()['files']} files per upload"
             )
         if cleaned.get("page_label") and len(files) > 1:
             self.add_error("page_label", "多个文件时请留空，版次由文件名得出 / leave empty for several files")

@@ -32,9 +32,7 @@ class County(models.Model):
     name = models.CharField("名称", max_length=30)
     short = models.CharField("简称", max_length=20)
     kind = models.CharField("类型", max_length=10)  # 市辖区 / 县 / 县级市
-    city = models.ForeignKey(
-        City, on_delete=models.PROTECT, related_name="counties", verbose_name="所属地级市"
-    )
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="counties", verbose_name="所属地级市")
 
     class Meta:
         ordering = ("city", "name")
@@ -126,7 +124,7 @@ class Issue(models.Model):
 
     @property
     def label(self) -> str:
-        """"2024-16"; the date when the number is unknown."""
+        """ "2024-16"; the date when the number is unknown."""
         if self.year and self.number:
             return f"{self.year}-{self.number}"
         if self.date:
@@ -262,12 +260,8 @@ class Article(models.Model):
 
 
 class ArticleAuthor(models.Model):
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="authorships", verbose_name="文章"
-    )
-    author = models.ForeignKey(
-        Author, on_delete=models.PROTECT, related_name="authorships", verbose_name="作者"
-    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="authorships", verbose_name="文章")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="authorships", verbose_name="作者")
     order = models.PositiveSmallIntegerField("署名顺序")
 
     class Meta:
@@ -283,9 +277,7 @@ class ArticleAuthor(models.Model):
 class Caption(models.Model):
     """A photo caption printed with the article."""
 
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="captions", verbose_name="文章"
-    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="captions", verbose_name="文章")
     position = models.PositiveSmallIntegerField("顺序")
     text = models.TextField("说明")
     credit = models.CharField("署名", max_length=100, blank=True)  # 梁琛摄 / 综改区供图

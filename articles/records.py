@@ -30,7 +30,5 @@ def article_record(article: Article) -> dict:
         ],
         "continued_from": article.continued_from or None,
         "continued_to": article.continued_to or None,
-        "published": article.is_published
-        and page.is_published
-        and (page.issue is None or page.issue.is_published),
+        "published": article.is_published and page.is_published and (page.issue is None or page.issue.is_published),
     }

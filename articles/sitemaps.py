@@ -58,11 +58,7 @@ class Pages(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        return (
-            Page.objects.filter(is_published=True)
-            .filter(Q(issue=None) | Q(issue__is_published=True))
-            .order_by("pk")
-        )
+        return Page.objects.filter(is_published=True).filter(Q(issue=None) | Q(issue__is_published=True)).order_by("pk")
 
 
 class Authors(Sitemap):

@@ -48,11 +48,7 @@ def listing(articles):
     """Articles for lists: with what a list line shows, loaded in a fixed number of queries. A list line
     never shows the paragraphs or parser warnings (not decoding their JSON is a third of a list's
     cost), nor its page's source (kept related lists held every page's uploaded bytes and text)."""
-    return (
-        articles.select_related("page__issue", "zone", "city")
-        .defer(*LIST_DEFERRED)
-        .prefetch_related(authors())
-    )
+    return articles.select_related("page__issue", "zone", "city").defer(*LIST_DEFERRED).prefetch_related(authors())
 
 
 @require_safe
@@ -244,9 +240,9 @@ def masthead_facts(mastheads: list[str]) -> list[tuple[str, str]]:
 @conditional_page
 def page(request, pk):
     page = get_object_or_404(
-        Page.objects.select_related("issue").filter(is_published=True).filter(
-            Q(issue=None) | Q(issue__is_published=True)
-        ),
+        Page.objects.select_related("issue")
+        .filter(is_published=True)
+        .filter(Q(issue=None) | Q(issue__is_published=True)),
         pk=pk,
     )
     page = page_articles(Page.objects.filter(pk=page.pk).select_related("issue")).get()

@@ -268,9 +268,7 @@ class Generator:
         name = f"{date.year}-{number:02d}-{label}.txt"
         return GeneratedPage(name, text, layout, date.year, number, date, label, [a for a, _ in articles])
 
-    def pages(
-        self, pages: int | None = None, articles: int | None = None, check: bool = True
-    ) -> list[GeneratedPage]:
+    def pages(self, pages: int | None = None, articles: int | None = None, check: bool = True) -> list[GeneratedPage]:
         """``pages`` pages of 3–7 articles, or pages until exactly ``articles`` articles.
 
         With ``check``, a page the parser reads differently from what was meant (a column line that

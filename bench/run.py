@@ -837,8 +837,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse", type=Path, help="a folder kept by an earlier run: skip corpus and ingest")
     parser.add_argument("--corpus", type=Path, help="ingest this corpus folder instead of generating one")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--ingest-pages", type=int, help="ingest (and time) only this many pages with the index "
-                        "in step; load the rest without it (the rebuild indexes them)")
+    parser.add_argument(
+        "--ingest-pages",
+        type=int,
+        help="ingest (and time) only this many pages with the index "
+        "in step; load the rest without it (the rebuild indexes them)",
+    )
     parser.add_argument("--skip", default="", help=f"comma-separated phases to skip: {', '.join(PHASES)}")
     parser.add_argument("--reps", type=int, default=30, help="timed runs of each query")
     parser.add_argument("--saves", type=int, default=10, help="timed saves of each kind (in process, ORM, admin)")
@@ -891,8 +895,9 @@ def code_version() -> str:
         commit = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
         ).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "articles", "kfq_archive"], cwd=ROOT,
-                               capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "articles", "kfq_archive"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown (not a git checkout)"
     return commit + (" + uncommitted changes in articles/ or kfq_archive/" if dirty else "")

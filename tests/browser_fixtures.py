@@ -78,9 +78,9 @@ def _open_page(browser, **context_options):
     errors: list[str] = []
     page.on(
         "console",
-        lambda message: errors.append(f"console.{message.type} {message.text} at {page.url}")
-        if message.type == "error"
-        else None,
+        lambda message: (
+            errors.append(f"console.{message.type} {message.text} at {page.url}") if message.type == "error" else None
+        ),
     )
     page.on("pageerror", lambda error: errors.append(f"uncaught {error} at {page.url}"))
     page.console_errors = errors

@@ -60,7 +60,10 @@ def hostile():
     article = Article.objects.filter(page=result.page).order_by("position").first()
     assert SCRIPT in article.title and ATTRIBUTE in article.body_text  # kept as written, escaped on the way out
     zone = Zone.objects.create(
-        name=ZONE_NAME, short=f"恶意{ATTRIBUTE}", aliases=[f"{CDATA_END}区{CONTROLS}"], city=City.objects.get(short="太原")
+        name=ZONE_NAME,
+        short=f"恶意{ATTRIBUTE}",
+        aliases=[f"{CDATA_END}区{CONTROLS}"],
+        city=City.objects.get(short="太原"),
     )
     author = Author.objects.create(name=AUTHOR_NAME)
     ArticleAuthor.objects.create(article=article, author=author, order=99)
@@ -112,7 +115,11 @@ def test_search_page_and_snippets_escape_the_text_and_the_query(client, hostile,
         assert "&lt;<mark>script</mark>&gt;alert(1)&lt;/<mark>script</mark>&gt;" in html  # found, shown escaped
     # Facet links carry zone and author names in their URLs: followed, they still answer safely.
     for tag, attrs in Markup(html).elements:
-        if tag == "a" and attrs.get("href", "").startswith("/search/?") and ("zone=" in attrs["href"] or "author=" in attrs["href"]):
+        if (
+            tag == "a"
+            and attrs.get("href", "").startswith("/search/?")
+            and ("zone=" in attrs["href"] or "author=" in attrs["href"])
+        ):
             followed = client.get(attrs["href"])
             assert followed.status_code == 200
             assert_no_injected_markup(followed.content.decode(), attrs["href"])
@@ -150,7 +157,9 @@ def test_feeds_stay_well_formed_and_carry_the_text_not_markup(client, hostile):
         channel = xml_of(client.get(url)).find("channel")
         titles = [item.findtext("title") for item in channel.findall("item")]
         assert expected_title in titles, url
-        description = next(item.findtext("description") for item in channel.findall("item") if item.findtext("title") == expected_title)
+        description = next(
+            item.findtext("description") for item in channel.findall("item") if item.findtext("title") == expected_title
+        )
         assert ATTRIBUTE in description and CDATA_END in description  # text round-trips through the XML escaping
         assert ZONE_NAME in [category.text for item in channel.findall("item") for category in item.findall("category")]
     atom = "{http://www.w3.org/2005/Atom}"
@@ -164,7 +173,9 @@ def test_feeds_stay_well_formed_and_carry_the_text_not_markup(client, hostile):
 
 
 def test_sitemap_is_well_formed(client, hostile):
-    urls = [loc.text for loc in xml_of(client.get("/sitemap.xml")).iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    urls = [
+        loc.text for loc in xml_of(client.get("/sitemap.xml")).iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
+    ]
     assert any(url.endswith(hostile["article"].get_absolute_url()) for url in urls)
 
 

@@ -52,7 +52,11 @@ def test_same_bytes_again_are_unchanged():
 
 def test_hints_fill_the_issue_and_label():
     result = ingest_page(
-        TEXT.encode(), "a.txt", issue_year=2024, issue_number=16, issue_date=datetime.date(2024, 4, 30),
+        TEXT.encode(),
+        "a.txt",
+        issue_year=2024,
+        issue_number=16,
+        issue_date=datetime.date(2024, 4, 30),
         page_label="D2",
     )
     assert result.page.label == "D2"

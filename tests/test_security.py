@@ -202,7 +202,9 @@ def test_wrong_passwords_lock_the_account_even_for_the_right_one_until_the_cool_
     client.logout()
 
     # After the cool-off the right password works again.
-    AccessAttempt.objects.update(attempt_time=AccessAttempt.objects.get().attempt_time - settings.AXES_COOLOFF_TIME - timedelta(seconds=1))
+    AccessAttempt.objects.update(
+        attempt_time=AccessAttempt.objects.get().attempt_time - settings.AXES_COOLOFF_TIME - timedelta(seconds=1)
+    )
     response = log_in(client, "chief", "pw-chief-2026")
     assert response.status_code == 302 and logged_in(client)
 

@@ -613,9 +613,7 @@ class IndexArrays:
         def build():
             keys = [np.arange(self.size, dtype=np.int64)]
             for fieldname, descending in reversed(fields):
-                values = self._concat(
-                    [arrays.numbers(leaf, fieldname) for leaf, _, arrays in self._parts()], np.uint64
-                )
+                values = self._concat([arrays.numbers(leaf, fieldname) for leaf, _, arrays in self._parts()], np.uint64)
                 keys.append(np.iinfo(np.uint64).max - values if descending else values)
             return np.lexsort(keys).astype(np.int32)
 

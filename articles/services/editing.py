@@ -213,9 +213,7 @@ def _shift(page_id: int, *, after: int, by: int) -> None:
     # Two steps, through positions no article uses, so no intermediate state breaks the constraint.
     top = 10000
     later.update(position=F("position") + top)
-    Article.objects.filter(page_id=page_id, position__gte=after + top).update(
-        position=F("position") - top + by
-    )
+    Article.objects.filter(page_id=page_id, position__gte=after + top).update(position=F("position") - top + by)
 
 
 # --- zones --------------------------------------------------------------------------------------------
@@ -256,8 +254,6 @@ def merge_zone(alias: Zone, target: Zone) -> ZoneMergeResult:
         touched = sorted({*primary, *mentioning})
         sync_search_index(touched)
     return ZoneMergeResult(target, len(touched))
-
-
 
 
 # --- history ------------------------------------------------------------------------------------------

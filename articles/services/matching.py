@@ -113,9 +113,7 @@ def plan_reparse(stored: list[Stored], parsed: list[Parsed], deleted_texts: list
             taken_parsed.add(index)
 
     plan.order = _reading_order(plan, stored, len(parsed))
-    slot_grams = {
-        slot: stored_grams[slot[1]] if slot[0] == "stored" else parsed_grams[slot[1]] for slot in plan.order
-    }
+    slot_grams = {slot: stored_grams[slot[1]] if slot[0] == "stored" else parsed_grams[slot[1]] for slot in plan.order}
     for article in stored:
         if article.edited or article.id in taken_stored:
             continue

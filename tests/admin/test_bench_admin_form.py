@@ -25,7 +25,9 @@ def test_the_change_form_read_from_html_holds_what_the_form_renders(editor_clien
     # The inlines' empty templates are sent too (a browser does), and ignored by the formsets.
     assert any("__prefix__" in name for name in read)
     read = {name: values for name, values in read.items() if "__prefix__" not in name}
-    expected = {name: value if isinstance(value, list) else [value] for name, value in change_form_data(response).items()}
+    expected = {
+        name: value if isinstance(value, list) else [value] for name, value in change_form_data(response).items()
+    }
     # An unticked 删除 box: the test helper sends it empty, a browser not at all (the same to Django).
     expected = {name: values for name, values in expected.items() if not (name.endswith("-DELETE") and values == [""])}
     assert {name: sorted(values) for name, values in read.items()} == {

@@ -11,7 +11,10 @@ from articles.services.ingest import ingest_page
 
 pytestmark = pytest.mark.django_db
 
-DOUBTFUL = "开发区建设 2024年第30期\n\n# 云中河经济技术开发区签约十个项目\n\n科学导报讯 " + "云中河经济技术开发区签约项目。" * 10
+DOUBTFUL = (
+    "开发区建设 2024年第30期\n\n# 云中河经济技术开发区签约十个项目\n\n科学导报讯 "
+    + "云中河经济技术开发区签约项目。" * 10
+)
 DOUBTFUL += "\n\n# 一则短讯\n\n签约三个项目。\n"
 
 

@@ -275,7 +275,12 @@ def test_request_over_the_size_cap_is_refused_before_the_body_is_read(editor_cli
         readline = read
 
     response = editor_client.generic(
-        "POST", UPLOAD, b"", content_type="multipart/form-data; boundary=x", CONTENT_LENGTH="999999999", **{"wsgi.input": Unreadable()}
+        "POST",
+        UPLOAD,
+        b"",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH="999999999",
+        **{"wsgi.input": Unreadable()},
     )
     assert response.status_code == 413 and "953.7\xa0MB" in response.content.decode()
 

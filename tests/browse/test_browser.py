@@ -184,9 +184,13 @@ def test_phone_viewport_nothing_cut_off(seeded_live_server, phone_page, screensh
     for box in boxes:
         assert box["x"] >= 0 and box["x"] + box["width"] <= 375
     for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
-            overlaps = a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"] and \
-                a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"]
+        for b in boxes[i + 1 :]:
+            overlaps = (
+                a["x"] < b["x"] + b["width"]
+                and b["x"] < a["x"] + a["width"]
+                and a["y"] < b["y"] + b["height"]
+                and b["y"] < a["y"] + a["height"]
+            )
             assert not overlaps
 
 

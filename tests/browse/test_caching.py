@@ -1,6 +1,5 @@
 """Reader pages answer a conditional GET with 304 until the archive changes, and say how to cache them."""
 
-
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import User

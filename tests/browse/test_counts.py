@@ -33,7 +33,9 @@ def check_all_counts(client):
             zone.name: visible_for_zone(zone) for zone in city.zones.all()
         }, city
     listed = {}
-    for block in re.findall(r"<li>\s*<a href=\"/zones/(\d+)/\">.*?data-count=\"(\d+)\"", client.get("/zones/").text, re.S):
+    for block in re.findall(
+        r"<li>\s*<a href=\"/zones/(\d+)/\">.*?data-count=\"(\d+)\"", client.get("/zones/").text, re.S
+    ):
         listed[int(block[0])] = int(block[1])
     assert listed == {zone.pk: visible_for_zone(zone) for zone in Zone.objects.all()}
     for zone in Zone.objects.all():

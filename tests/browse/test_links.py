@@ -21,7 +21,9 @@ def test_continued_parts_link_each_other(client):
     first_html = client.get(first.get_absolute_url()).text
     assert f'（下转 <a href="{second.get_absolute_url()}" rel="next">D2 版' in first_html
     second_html = client.get(second.get_absolute_url()).text
-    assert f'（上接 <a href="{first.get_absolute_url()}" rel="prev">D1 版《长子经开区加速项目建设》</a>）' in second_html
+    assert (
+        f'（上接 <a href="{first.get_absolute_url()}" rel="prev">D1 版《长子经开区加速项目建设》</a>）' in second_html
+    )
     # Untitled continuation: placeholder and first words.
     assert "（无标题）截至目前，续建项目复工率达到百分之百" in second_html
 

@@ -11,8 +11,16 @@ from articles.places import CITY_SLUGS
 
 pytestmark = pytest.mark.django_db
 
-STATIC_URLS = ["/", "/zones/", "/issues/", "/feeds/latest.rss", "/feeds/latest.atom", "/sitemap.xml",
-               "/robots.txt", "/opensearch.xml"]
+STATIC_URLS = [
+    "/",
+    "/zones/",
+    "/issues/",
+    "/feeds/latest.rss",
+    "/feeds/latest.atom",
+    "/sitemap.xml",
+    "/robots.txt",
+    "/opensearch.xml",
+]
 
 
 def all_urls() -> list[str]:
@@ -70,8 +78,17 @@ def test_city_slugs_are_the_eleven_pinyin_names(seeded):
 
 
 def test_missing_things_get_the_styled_404(client, seeded):
-    for url in ["/articles/999999/", "/zones/999999/", "/cities/beijing/", "/issues/2030-1/", "/issues/x/",
-                "/pages/999999/", "/authors/999999/", "/feeds/zones/999999.rss", "/no-such-page/"]:
+    for url in [
+        "/articles/999999/",
+        "/zones/999999/",
+        "/cities/beijing/",
+        "/issues/2030-1/",
+        "/issues/x/",
+        "/pages/999999/",
+        "/authors/999999/",
+        "/feeds/zones/999999.rss",
+        "/no-such-page/",
+    ]:
         response = client.get(url)
         assert response.status_code == 404, url
         assert "页面不存在" in response.text and '<html lang="zh-Hans">' in response.text
@@ -175,8 +192,15 @@ def test_hidden_articles_appear_nowhere(client, seeded):
     article.is_published = False
     article.save()
     assert client.get(article.get_absolute_url()).status_code == 404
-    for url in ["/", "/cities/yuncheng/", article.zone.get_absolute_url(), "/feeds/latest.rss",
-                "/feeds/cities/yuncheng.atom", f"/feeds/zones/{article.zone_id}.rss", article.page.get_absolute_url()]:
+    for url in [
+        "/",
+        "/cities/yuncheng/",
+        article.zone.get_absolute_url(),
+        "/feeds/latest.rss",
+        "/feeds/cities/yuncheng.atom",
+        f"/feeds/zones/{article.zone_id}.rss",
+        article.page.get_absolute_url(),
+    ]:
         assert title not in client.get(url).text, url
     assert article.get_absolute_url() not in client.get("/sitemap.xml").text
 

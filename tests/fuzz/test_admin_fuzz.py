@@ -97,9 +97,7 @@ def test_hostile_uploads_are_refused_whole_or_stored_whole(editor, django_captur
     before = state()
     pages_before = set(Page.objects.values_list("pk", flat=True))
     with django_capture_on_commit_callbacks(execute=True):  # the search index follows what is committed
-        response = client.post(
-            UPLOAD, {"files": [sent_file(name, data) for name, data in files], "issue_year": year}
-        )
+        response = client.post(UPLOAD, {"files": [sent_file(name, data) for name, data in files], "issue_year": year})
     event(f"HTTP {response.status_code}")
     if response.status_code == 200:  # the form again, saying why
         html = response.content.decode()
@@ -128,7 +126,9 @@ def test_a_zip_entry_without_a_name_is_refused(editor):
 
 @pytest.mark.parametrize("field", ["zone", "zones", "city"])
 @settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
-@given(term=st.lists(st.sampled_from(["\x00", "长子", "'", "%", "_", "\\"]) | st.text(UNICODE, max_size=3)).map("".join))
+@given(
+    term=st.lists(st.sampled_from(["\x00", "长子", "'", "%", "_", "\\"]) | st.text(UNICODE, max_size=3)).map("".join)
+)
 def test_admin_autocomplete_answers_any_term(editor, field, term):
     """Found by fuzzing on PostgreSQL: a NUL in the autocomplete term was a 500."""
     client = Client()

@@ -22,7 +22,10 @@ def codes(text: str) -> list[set[str]]:
         (f"# 项目推进会召开\n\n{BODY}会议要求加快进度，确保", "ends_mid_sentence"),
         (f"# 项目推进会召开\n\n，确保全年目标完成。{BODY}", "starts_mid_sentence"),
         (f"# 项目推进会召开\n\n{BODY}提供全天候7姻24小时服务。", "artifact"),
-        ("# 项目推进会召开\n\n科学导报讯 近日，云中河经济技术开发区召开项目推进会，研究部署工作。", "zone_without_city"),
+        (
+            "# 项目推进会召开\n\n科学导报讯 近日，云中河经济技术开发区召开项目推进会，研究部署工作。",
+            "zone_without_city",
+        ),
         ("# 一则短讯\n\n签约三个项目。", "short_body"),
         ("# 只有标题", "no_body"),
     ],

@@ -103,7 +103,11 @@ def search_answer(articles: list[Article], facets: dict[str, list[tuple[str, int
             "_index": INDEX,
             "_id": f"articles.article.{article.pk}",
             "_score": 1.0,
-            "_source": {"id": f"articles.article.{article.pk}", "django_ct": "articles.article", "django_id": str(article.pk)},
+            "_source": {
+                "id": f"articles.article.{article.pk}",
+                "django_ct": "articles.article",
+                "django_id": str(article.pk),
+            },
         }
         for article in articles
     ]
@@ -111,7 +115,11 @@ def search_answer(articles: list[Article], facets: dict[str, list[tuple[str, int
         field: {"meta": {"_type": "terms"}, "buckets": [{"key": key, "doc_count": count} for key, count in values]}
         for field, values in facets.items()
     }
-    return {"took": 1, "hits": {"total": {"value": len(hits), "relation": "eq"}, "hits": hits}, "aggregations": aggregations}
+    return {
+        "took": 1,
+        "hits": {"total": {"value": len(hits), "relation": "eq"}, "hits": hits},
+        "aggregations": aggregations,
+    }
 
 
 @pytest.fixture
@@ -161,7 +169,9 @@ def test_a_readers_search_is_one_request_with_phrases_filters_facets_and_date_or
         {"query_string": {"query": 'year:("2024")'}},
     ]
     facet_fields = ["city", "zone", "kind", "year", "issue", "authors"]
-    assert body["aggs"] == {field: {"meta": {"_type": "terms"}, "terms": {"field": field, "size": 500}} for field in facet_fields}
+    assert body["aggs"] == {
+        field: {"meta": {"_type": "terms"}, "terms": {"field": field, "size": 500}} for field in facet_fields
+    }
     assert body["sort"] == [{"sort_date": {"order": "desc"}}, {"sort_seq": {"order": "asc"}}]
     assert (body["from"], body["size"]) == (0, 20)
 

@@ -72,7 +72,7 @@ def test_terms_with_many_blocks(tmp_path):
         writer.add_document(id=str(number), grams=f"{repeats} 第{number}号 {'招商' if number % 3 else '引资'}")
     writer.commit()
     with index.searcher() as searcher:
-        (leaf, _), = searcher.reader().leaf_readers()
+        ((leaf, _),) = searcher.reader().leaf_readers()
         assert leaf.doc_frequency("grams", "开发") == 1000
         assert assert_read_as_whoosh(leaf, "grams", step=7) > 100
 
@@ -121,9 +121,7 @@ def test_block_read_as_whoosh_minified_it(deltas, weights, compress):
 def test_blocks_of_every_layout_read_together():
     """A term's blocks are read at once: each block's postings land in place whatever its neighbours."""
     blocks, deltas, weights = [], [], []
-    for number, (block_deltas, block_weights) in enumerate(
-        [(d, w) for d in BLOCK_DELTAS for w in BLOCK_WEIGHTS] * 2
-    ):
+    for number, (block_deltas, block_weights) in enumerate([(d, w) for d in BLOCK_DELTAS for w in BLOCK_WEIGHTS] * 2):
         count, compressed, data, expected = whoosh_block(block_deltas, block_weights, number % 3 != 0)
         blocks.append((count, compressed, data))
         deltas.extend(block_deltas)

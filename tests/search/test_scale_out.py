@@ -106,8 +106,14 @@ def test_elasticsearch_defaults(tmp_path):
 @pytest.mark.parametrize(
     ("env", "said"),
     [
-        ({"KFQ_SEARCH_ENGINE": "solr"}, "KFQ_SEARCH_ENGINE='solr' is not a search engine this archive knows; use one of: whoosh, elasticsearch7"),
-        ({"KFQ_SEARCH_ENGINE": "elasticsearch7", "KFQ_ELASTICSEARCH_URL": "localhost:9200"}, "KFQ_ELASTICSEARCH_URL must be an http:// or https:// URL"),
+        (
+            {"KFQ_SEARCH_ENGINE": "solr"},
+            "KFQ_SEARCH_ENGINE='solr' is not a search engine this archive knows; use one of: whoosh, elasticsearch7",
+        ),
+        (
+            {"KFQ_SEARCH_ENGINE": "elasticsearch7", "KFQ_ELASTICSEARCH_URL": "localhost:9200"},
+            "KFQ_ELASTICSEARCH_URL must be an http:// or https:// URL",
+        ),
     ],
 )
 def test_a_bad_value_stops_start_up_with_a_clear_error(tmp_path, env, said):
@@ -124,7 +130,10 @@ def test_a_bad_value_stops_start_up_with_a_clear_error(tmp_path, env, said):
         ({"KFQ_SEARCH_ENGINE": "elasticsearch7", "KFQ_ELASTICSEARCH_URL": "ftp://es:9200"}, "KFQ_ELASTICSEARCH_URL"),
         ({"KFQ_SEARCH_ENGINE": "elasticsearch7", "KFQ_ELASTICSEARCH_URL": "http://:9200"}, "KFQ_ELASTICSEARCH_URL"),
         ({"KFQ_SEARCH_ENGINE": "elasticsearch7", "KFQ_ELASTICSEARCH_URL": "http://es:port"}, "KFQ_ELASTICSEARCH_URL"),
-        ({"KFQ_SEARCH_ENGINE": "elasticsearch7", "KFQ_ELASTICSEARCH_INDEX": "KFQ Archive"}, "KFQ_ELASTICSEARCH_INDEX='KFQ Archive'"),
+        (
+            {"KFQ_SEARCH_ENGINE": "elasticsearch7", "KFQ_ELASTICSEARCH_INDEX": "KFQ Archive"},
+            "KFQ_ELASTICSEARCH_INDEX='KFQ Archive'",
+        ),
         ({"KFQ_SEARCH_ENGINE": "elasticsearch7", "KFQ_ELASTICSEARCH_INDEX": "_kfq"}, "KFQ_ELASTICSEARCH_INDEX='_kfq'"),
         ({"KFQ_SEARCH_ENGINE": "elasticsearch7", "KFQ_ELASTICSEARCH_TIMEOUT": "0"}, "KFQ_ELASTICSEARCH_TIMEOUT"),
         ({"KFQ_SEARCH_ENGINE": "elasticsearch7", "KFQ_ELASTICSEARCH_TIMEOUT": "ten"}, "KFQ_ELASTICSEARCH_TIMEOUT"),
@@ -345,7 +354,10 @@ def test_an_unreachable_elasticsearch_gives_a_503_page_in_chinese_not_a_tracebac
     assert status == 503 and retry_after == "30"
     assert "检索暂时不可用（503）" in html and "“管运分离”的检索没能完成" in html
     assert "Traceback" not in html and "127.0.0.1" not in html and "服务器出错" not in html
-    assert shown["api"] == [503, {"error": "检索服务暂时不可用，请稍后再试 / search is temporarily unavailable, please try again later"}]
+    assert shown["api"] == [
+        503,
+        {"error": "检索服务暂时不可用，请稍后再试 / search is temporarily unavailable, please try again later"},
+    ]
     assert shown["home"] == 200  # browsing does not need the search engine
     assert shown["health"] == [503, {"status": "error", "database": "ok", "index": "error"}]
     assert "Connection refused" in done.stderr  # the cause is logged for the operator

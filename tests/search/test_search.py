@@ -161,7 +161,9 @@ def test_a_zone_alias_added_by_another_process_is_known_from_the_next_index_chan
     article = Article.objects.visible().filter(zone=zone).first()
     assert ids("喵喵园") == []
     reads = []
-    monkeypatch.setattr(gazetteer_db, "gazetteer_from_db", lambda real=gazetteer_db.gazetteer_from_db: reads.append(1) or real())
+    monkeypatch.setattr(
+        gazetteer_db, "gazetteer_from_db", lambda real=gazetteer_db.gazetteer_from_db: reads.append(1) or real()
+    )
     try:
         sync_articles([article.pk])  # an index change that brings no new name: the gazetteer is not read again
         assert ids("长子经开区") and reads == []

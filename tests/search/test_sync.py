@@ -1,6 +1,5 @@
 """The index follows the database: what editors and ingest change is searchable when the call returns."""
 
-
 import pytest
 from django.core.management import call_command
 
