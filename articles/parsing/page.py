@@ -36,7 +36,7 @@ from .text import (
 )
 from .zones import ZoneFinder
 
-PARSER_VERSION = "1.1"
+PARSER_VERSION = "1.2"
 
 HEADING_FIRST = "heading_first"
 HEADING_LAST = "heading_last"
@@ -52,6 +52,7 @@ COUPLET_RE = re.compile(f"[{CJK_CHARS}”」]\\s+[{CJK_CHARS}“「]")
 ZONE_LABEL_TAIL_RE = re.compile(f"^(?:[（(][^）)]{{1,12}}[）)])?[{CJK_CHARS}]{{0,8}}$")
 NARROW_LINE_WIDTH = 22
 HEADING_MAX_WIDTH = 45
+CAPTION_DATE_RE = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日\s*[,，]")
 _PUNCTUATED = re.compile("[，、；：。！？,;:]")
 
 
@@ -269,14 +270,18 @@ class _HeadingFirst:
             return Unit("byline", text, first)
         # A 小标题 is short or set apart by spaces or dashes; a longer phrase, or one with a comma, is a
         # paragraph cut by a column break, unless it follows a title (a subtitle may have a comma).
+        # After a finished sentence a short phrase of two parts is a 小标题 even with its comma
+        # (抓服务，优化环境): a column break leaves a longer piece of a paragraph, or one of several clauses.
         under_title = previous is not None and (previous.kind == "zone" or previous.line.marked)
+        after_sentence = previous is not None and previous.kind == "body" and ends_clause(previous.text)
+        two_part_phrase = after_sentence and len(text) <= 20 and len(_PUNCTUATED.findall(text)) == 1
         if _is_heading_like(text) and (
-            (display_width(text) <= 24 and ("，" not in text or under_title)) or re.search(r"\s|——", text)
+            (display_width(text) <= 24 and ("，" not in text or under_title or two_part_phrase))
+            or re.search(r"\s|——", text)
         ):
             return Unit("heading", text, first)
         # A longer 小标题 (almost a column wide) after a finished sentence: no punctuation at all, where a
         # paragraph cut by a column break would have some.
-        after_sentence = previous is not None and previous.kind == "body" and ends_clause(previous.text)
         if after_sentence and _is_heading_like(text) and display_width(text) <= 32 and not _PUNCTUATED.search(text):
             return Unit("heading", text, first)
         return Unit("body", text, first)
@@ -362,6 +367,8 @@ class _HeadingFirst:
             return False
         if not ends_sentence(unit.text) or current is None:
             return False
+        if cut and not _one_short_sentence(unit.text):
+            return False  # the cut sentence going on after a gap, not a picture's description
         return cut or (bool(current.headings) and not current.has_body())
 
     def _starts_article(self, run: list[Unit], following: Unit | None, current: Draft | None) -> bool:
@@ -377,6 +384,16 @@ class _HeadingFirst:
             return True
         last = next((p for p in reversed(current.body) if p.kind != SECTION_HEADING), None)
         return last is not None and split_trailing_byline(last.text).byline is not None
+
+
+def _one_short_sentence(text: str) -> bool:
+    """A picture's description: one short sentence that starts like one (not with a clause's punctuation);
+    a news photo's caption may be longer when it opens with the day it was taken (4月25日，…)."""
+    return (
+        (display_width(text) <= 30 or bool(CAPTION_DATE_RE.match(text)))
+        and not text.startswith(_CONTINUATION_START)
+        and len(re.findall(r"[。！？]", text)) == 1
+    )
 
 
 def _is_cut(paragraph: Paragraph) -> bool:
@@ -402,7 +419,7 @@ def _groups(lines: list[Line]) -> list[list[Line]]:
 # --- heading last -----------------------------------------------------------------------------
 
 TRAILING_NAMES_RE = re.compile(
-    f"[。！？”](?:\\s+(?:■\\s*)?([{CJK_CHARS}]{{2,4}}(?:\\s+[{CJK_CHARS}]{{2,4}}){{0,4}})"
+    f"[。！？”](?:(?:\\s*■\\s*|\\s+)([{CJK_CHARS}]{{2,4}}(?:\\s+[{CJK_CHARS}]{{2,4}}){{0,4}})"
     f"|\\s*[（(]([{CJK_CHARS}]{{2,4}}(?:[\\s、]+[{CJK_CHARS}]{{2,4}}){{0,4}})[）)])$"
 )
 
@@ -417,6 +434,8 @@ class _HeadingLast:
         self.widths = [ln.width for ln in lines]
         # Where each line object stands (list.index would compare text: quadratic, and wrong for repeats).
         self.index_of = {id(line): index for index, line in enumerate(lines)}
+        # Most extractions print a blank line between column lines and none inside a heading block.
+        self.lines_set_apart = sum(1 for ln in lines if ln.blank_before) >= 0.6 * len(lines)
 
     def column_width(self, index: int) -> float:
         """The typical full-line width around ``index``: columns differ from article to article."""
@@ -459,6 +478,9 @@ class _HeadingLast:
                 current = Draft()
                 drafts.append(current)
             at_boundary = not current.body_lines or ends_sentence(current.body_lines[-1].text)
+            if at_boundary and current.body_lines and self._set_apart_heading_block(i):
+                closed, current = current, None
+                continue  # taken as the closed article's heading on the next turn
             if at_boundary and current.body_lines and self._heading_run_ahead(i):
                 closed, current = current, None
                 i += self._take_heading(i, closed)
@@ -509,7 +531,7 @@ class _HeadingLast:
         indices = range(start, end)
         if any(not self._heading_line(k) or parse_caption(self.lines[k].text) for k in indices):
             return False
-        if any(self._is_strong_heading_line(k) for k in indices):
+        if any(self._is_strong_heading_line(k) for k in indices) or self._set_apart_heading_block(start):
             return True
         return end - start >= 2 and all(self.lines[k].width <= 8 for k in indices)  # a title set in narrow lines
 
@@ -539,6 +561,31 @@ class _HeadingLast:
             if end < len(self.lines) and DATELINE_RE.match(self.lines[end].text):
                 return count
         return 0
+
+    def _set_apart_heading_block(self, start: int) -> bool:
+        """After a finished sentence, a block of heading-like lines set apart by blank lines, on a page that
+        sets every column line apart: the heading of the article that just ended (it had no closing byline).
+        A line as wide as the column, or a single line as wide as an indented first line (the indent is two
+        or three characters), or a first line with a comma, is the next paragraph's beginning instead."""
+        line = self.lines[start]
+        if not self.lines_set_apart or not line.blank_before or "，" in line.text:
+            return False
+        end = self._group_end(start)
+        if end - start > 4:
+            return False
+        width = self.column_width(start)
+        for k in range(start, end):
+            text = self.lines[k].text
+            if is_byline_only(text):
+                continue
+            if not self._heading_line(k) or parse_caption(text) or _marker(text):
+                return False
+            # A paragraph's first line follows a 小标题 in the same block, maybe not indented.
+            if (width - 1 if k == start else width - 3) <= self.lines[k].width <= width + 0.5:
+                return False
+        if end - start == 1 and width - 4 <= line.width <= width:
+            return bool(self._title_before_next(start))
+        return True
 
     def _heading_run_ahead(self, start: int) -> int:
         """Heading-like lines ending in a byline, a zone line or the page's end: the heading of the article
@@ -612,7 +659,7 @@ def _heading_texts(lines: list[Line], finder: ZoneFinder) -> list[tuple[str, boo
             parts.append([])
         elif parts[-1] and parts[-1][-1].endswith("："):  # the title goes on after its colon
             parts[-1][-1] += line.text
-        elif line.blank_before and parts[-1]:
+        elif (line.blank_before or _is_fact_subtitle(line.text)) and parts[-1]:
             parts.append([line.text])
         else:
             parts[-1].append(line.text)
@@ -626,6 +673,15 @@ def _heading_texts(lines: list[Line], finder: ZoneFinder) -> list[tuple[str, boo
             text = " ".join(part)
         texts.append((text, _is_zone_label(text, finder)))
     return texts
+
+
+FACT_RE = re.compile(r"\d|，")
+
+
+def _is_fact_subtitle(text: str) -> bool:
+    """A heading line stating facts (12个项目集中签约，总投资82亿元): figures and commas mark a subtitle
+    (副题); a title's lines are slogans (主题) without them."""
+    return bool(FACT_RE.search(text)) and display_width(text) > 8
 
 
 def _bigrams(text: str) -> set[str]:

@@ -1,0 +1,138 @@
+"""Failure types of pages the parser had not seen, each on composed text (both layouts)."""
+
+from articles.parsing import parse_page
+from articles.parsing.model import SECTION_HEADING
+
+
+def _narrow(text: str, width: int = 15) -> list[str]:
+    """A paragraph set in a narrow column: the first line two characters short (the indent)."""
+    lines, first = [], True
+    while text:
+        take = width - 2 if first else width
+        lines.append(text[:take])
+        text, first = text[take:], False
+    return lines
+
+
+def _column(*blocks: str | list[str]) -> str:
+    """Column lines set apart by blank lines, as the extraction prints them; a block given as a list of
+    lines is printed without blank lines inside (a heading of several lines)."""
+    out = []
+    for block in blocks:
+        out.append("\n".join(block) if isinstance(block, list) else "\n\n".join(_narrow(block)))
+    return "\n\n".join(out)
+
+
+BODY_A = (
+    "科学导报讯 记者 张强 日前，侯马经济开发区召开项目推进会，研究部署下一阶段重点工作，要求各部门压实责任，"
+    "加快项目建设进度，强化要素保障，优化营商环境。"
+)
+BODY_A2 = "会议指出，要紧盯重点项目，强化要素保障，确保项目早开工、早投产、早见效，为全年目标打下坚实基础。"
+BODY_B = "科学导报讯 近日，孝义经济开发区一批新项目集中签约，总投资超过二十亿元，涵盖新材料和装备制造等领域。"
+BODY_B2 = "下一步，开发区将持续优化营商环境，做好项目服务保障工作。 刘洋"
+
+
+def test_wide_section_heading_with_a_comma_after_a_finished_sentence():
+    text = "\n\n".join(
+        [
+            "绛县经济开发区",
+            "## 聚力发展新质生产力",
+            "科学导报讯 绛县经济开发区加快发展，一季度完成投资十亿元。",
+            "抓服务，优化环境构建良好生态",
+            "开发区推进项目建设，成效明显。王波",
+        ]
+    )
+    (article,) = parse_page(text).articles
+    assert [(p.kind, p.text) for p in article.paragraphs] == [
+        ("p", "绛县经济开发区加快发展，一季度完成投资十亿元。"),
+        (SECTION_HEADING, "抓服务，优化环境构建良好生态"),
+        ("p", "开发区推进项目建设，成效明显。"),
+    ]
+
+
+def test_wide_a_short_piece_of_several_clauses_is_still_a_cut_paragraph():
+    text = "\n\n".join(
+        [
+            "## 召开项目推进会",
+            "科学导报讯 绛县经济开发区召开项目推进会。",
+            "项目负责人表示，将加快建设进度，力争早日",
+            "达产达效。王波",
+        ]
+    )
+    (article,) = parse_page(text).articles
+    assert [p.text for p in article.paragraphs][-1] == "项目负责人表示，将加快建设进度，力争早日达产达效。"
+
+
+def test_wide_a_sentence_going_on_after_a_gap_is_not_taken_for_a_caption():
+    text = "\n\n".join(
+        [
+            "## 召开项目推进会",
+            "科学导报讯 山西科瑞再生资源综合利用有限公司已新申报成功市级企业技术中心，山西博翔",
+            "\n\n汇良新材料有限公司申报省级企业技术中心的资料已提交省厅待批复。",
+            "会议强调，加快高质量发展，重点在项目、关键在招商。王波",
+        ]
+    )
+    (article,) = parse_page(text).articles
+    assert not article.captions
+    assert article.paragraphs[0].text.endswith("山西博翔汇良新材料有限公司申报省级企业技术中心的资料已提交省厅待批复。")
+
+
+def test_wide_an_uncredited_caption_opening_with_its_day_cuts_out_of_the_sentence():
+    text = "\n\n".join(
+        [
+            "## 生物医药产业推介会在津举行",
+            "科学导报讯 开展精准招商，加强山西与环渤海地区企业集群合作，助力环渤海地区生",
+            "\n\n4月25日，6个项目在山西省（环渤海）生物医药产业推介会上现场签约。",
+            "物医药产业集群迈上发展新台阶。王波",
+        ]
+    )
+    (article,) = parse_page(text).articles
+    assert [c.text for c in article.captions] == ["4月25日，6个项目在山西省（环渤海）生物医药产业推介会上现场签约。"]
+    assert article.paragraphs[0].text.endswith("助力环渤海地区生物医药产业集群迈上发展新台阶。")
+
+
+def test_narrow_an_article_without_a_closing_byline_keeps_the_title_printed_after_it():
+    text = _column(
+        BODY_A,
+        BODY_A2,
+        "侯马县召开项目推进会",
+        "一季度以来，孝义经济开发区一批新项目集中签约，涵盖新材料等领域。",
+        BODY_B2,
+    )
+    page = parse_page(text)
+    assert page.layout == "heading_last"
+    first, second = page.articles
+    assert first.title == "侯马县召开项目推进会"
+    assert first.paragraphs[-1].text == BODY_A2
+    assert second.paragraphs[0].text.startswith("一季度以来，孝义经济开发区")
+
+
+def test_narrow_a_subtitle_of_figures_is_told_from_the_title_above_it():
+    heading = ["浙江运达风电项目加紧建设", "11个项目集中签约，总投资82亿元"]
+    page = parse_page(_column(BODY_A, BODY_A2 + " 王波", "侯马经济开发区", heading, BODY_B, BODY_B2, "新项目集中签约"))
+    first = page.articles[0]
+    assert (first.kicker, first.title, first.subtitle) == (
+        "侯马经济开发区",
+        "浙江运达风电项目加紧建设",
+        "11个项目集中签约，总投资82亿元",
+    )
+
+
+def test_narrow_a_credit_mark_right_after_the_full_stop_closes_the_article():
+    body = "会议指出，要紧盯重点项目，确保项目早开工、早投产。■沈慧"
+    page = parse_page(_column(BODY_A, body, "侯马经济开发区", "新项目集中签约", BODY_B, BODY_B2, "召开推进会"))
+    first = page.articles[0]
+    assert (first.kicker, first.title) == ("侯马经济开发区", "新项目集中签约")
+    assert "沈慧" in first.authors
+
+
+def test_narrow_a_heading_block_of_three_lines_after_a_byline_is_taken_whole():
+    heading = ["“延链”“补链”", "做强现代医药产业", "一季度工业增加值同比增长16%"]
+    page = parse_page(_column(BODY_A, BODY_A2 + "  卢芳华 郝娜英", heading, BODY_B, BODY_B2, "新项目集中签约"))
+    first, second = page.articles
+    assert (first.title.replace(" ", ""), first.subtitle) == (
+        "“延链”“补链”做强现代医药产业",
+        "一季度工业增加值同比增长16%",
+    )
+    assert first.authors == ["张强", "卢芳华", "郝娜英"]
+    assert second.paragraphs[0].text.startswith("近日，孝义经济开发区")
