@@ -90,6 +90,8 @@ WARNING_CODES = {
     "page_too_short": "版面文字过少",
     "short_body": "正文过短",
     "no_title": "缺少标题",
+    "title_is_zone": "标题只是开发区名",
+    "heading_glued": "标题粘在正文开头",
     "no_body": "缺少正文",
     "byline_guessed": "署名分界为推测",
     "new_zone": "新发现的开发区",

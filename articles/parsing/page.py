@@ -50,6 +50,7 @@ SPEECH_VERB_RE = re.compile(r"(强调|指出|表示|要求|提出)$")
 DASH_RE = re.compile(r"^[—\-－―]{2,}")
 COUPLET_RE = re.compile(f"[{CJK_CHARS}”」]\\s+[{CJK_CHARS}“「]")
 ZONE_LABEL_TAIL_RE = re.compile(f"^(?:[（(][^）)]{{1,12}}[）)])?[{CJK_CHARS}]{{0,8}}$")
+NUMBER_END_RE = re.compile(r"[A-Za-z0-9%.]$")
 NARROW_LINE_WIDTH = 22
 HEADING_MAX_WIDTH = 45
 CAPTION_DATE_RE = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日\s*[,，]")
@@ -120,7 +121,19 @@ def parse_page(text: str, gazetteer: Gazetteer | None = None) -> ParsedPage:
             page.leftovers.extend(draft.markers + draft.bylines + [_caption_text(c) for c in draft.captions])
     page.discovered_zones = list(discovered.values())
     _check_extent(page)
+    _check_neighbours(page)
     return page
+
+
+def _check_neighbours(page: ParsedPage) -> None:
+    """An article cut off mid-sentence lost its end to the article after it (not to a page marked as
+    its continuation): that one starts with a stranger's words."""
+    for before, after in zip(page.articles, page.articles[1:], strict=False):
+        cut = any(w.startswith("[ends_mid_sentence]") for w in before.warnings) and not before.continued_to
+        if cut and not after.continued_from and not any(w.startswith("[starts_mid_sentence]") for w in after.warnings):
+            after.warnings.append(
+                warning("starts_mid_sentence", "上一篇在句中结束，本篇开头可能是它的后半句 (previous article cut off)")
+            )
 
 
 # A printed page carries thousands of characters; a few hundred at most means a blank, picture-only,
@@ -282,7 +295,13 @@ class _HeadingFirst:
             return Unit("heading", text, first)
         # A longer 小标题 (almost a column wide) after a finished sentence: no punctuation at all, where a
         # paragraph cut by a column break would have some.
-        if after_sentence and _is_heading_like(text) and display_width(text) <= 32 and not _PUNCTUATED.search(text):
+        if (
+            after_sentence
+            and _is_heading_like(text)
+            and display_width(text) <= 32
+            and not _PUNCTUATED.search(text)
+            and not re.search(r"\d{2}", text)  # figures belong to a statement
+        ):
             return Unit("heading", text, first)
         return Unit("body", text, first)
 
@@ -609,12 +628,11 @@ class _HeadingLast:
         """A 小标题 inside the body: a short phrase printed in the same block as the next paragraph."""
         line = self.lines[index]
         nxt = self.lines[index + 1] if index + 1 < len(self.lines) else None
-        return (
-            _is_heading_like(line.text)
-            and nxt is not None
-            and nxt.blank_before == 0
-            and line.width <= 0.85 * self.column_width(index)
-        )
+        if not _is_heading_like(line.text) or nxt is None or nxt.blank_before:
+            return False
+        if self.lines_set_apart and not NUMBER_END_RE.search(line.text):
+            return True  # the only line not set apart from the next, however wide (a figure may be cut, too)
+        return line.width <= 0.85 * self.column_width(index)
 
     def _join_paragraphs(self, draft: Draft) -> None:
         """Rejoin column lines into paragraphs: a paragraph ends where a sentence ends and a new one is indented."""
@@ -779,6 +797,9 @@ def _finish(draft: Draft, position: int, finder: ZoneFinder, discovered: dict[st
     if not article.paragraphs:
         article.warnings.append(warning("no_body", "标题下没有正文 (heading with no body)"))
     _tag_places(article, finder, discovered)
+    if article.title and _is_zone_label(article.title, finder):
+        lost = f"标题只是开发区名，真正的标题可能缺失 (title is a zone's name): {article.title}"
+        article.warnings.append(warning("title_is_zone", lost))
     _check_article(article)
     return article
 
@@ -787,6 +808,14 @@ def _finish(draft: Draft, position: int, finder: ZoneFinder, discovered: dict[st
 _CONTINUATION_START = tuple("，。、；：！？）》”’")
 DATELINE_IN_TEXT_RE = re.compile(r"(?<=.)(?:科学导报讯|本报讯)")
 CREDIT_IN_TEXT_RE = re.compile(f"[。！？]\\s*[{CJK_CHARS}]{{2,12}}(?:供图|摄)(?=[{CJK_CHARS}])")
+# The tail of a sentence cut off from the article before: a few characters, then its end (础。, 集约、).
+SENTENCE_TAIL_START_RE = re.compile(r"^[^，。、；：！？“”]{1,6}[。、；：]")
+# A title run into the opening: words, with no punctuation right before it, in front of the opening's
+# time phrase or the paper's name (…新型工业化步伐日前，  …总投资8.8亿元科学导报记者).
+OPENING_TIME = r"(?:日前|近日|今年以来|一季度以来|\d{4}\s*年以来|\d{1,2}\s*月\s*\d{1,2}\s*日)"
+HEADING_GLUED_RE = re.compile(
+    rf"^.{{6,40}}?(?<![，。、；：！？\d\s])(?:科学导报(?=\s*(?:记者|通讯员|\d|日前|近日))|{OPENING_TIME}，)"
+)
 ARTIFACT_RE = re.compile(r"(?<![\u4e00-\u9fff])姻|\d\s*伊|伊\s*\d")
 
 
@@ -796,10 +825,16 @@ def _check_article(article: ParsedArticle) -> None:
     body = [p for p in article.paragraphs if p.kind != SECTION_HEADING]
     if body and not article.continued_to:
         last = body[-1].text
-        if not ends_clause(last) and not last.endswith(("”", "’", "）", ")")):
+        if not ends_clause(last.rstrip("”’）)")):
             flag(warning("ends_mid_sentence", f"正文在句中结束 (body ends mid-sentence): …{last[-12:]}"))
-    if body and not article.continued_from and body[0].text.startswith(_CONTINUATION_START):
-        flag(warning("starts_mid_sentence", f"正文从句中开始 (body starts mid-sentence): {body[0].text[:12]}…"))
+    if body and not article.continued_from:
+        first = body[0].text
+        if first.startswith(_CONTINUATION_START) or SENTENCE_TAIL_START_RE.match(first):
+            flag(warning("starts_mid_sentence", f"正文从句中开始 (body starts mid-sentence): {first[:12]}…"))
+        elif HEADING_GLUED_RE.match(first):
+            flag(warning("heading_glued", f"正文开头像是粘上了标题 (heading glued to the opening): {first[:20]}…"))
+    if any(p.text.startswith((*_CONTINUATION_START, "的")) for p in body[1:]):
+        flag(warning("starts_mid_sentence", "有段落从句中开始：段落的分合可能有误 (a paragraph starts mid-sentence)"))
     for paragraph in body[:-1]:
         text = paragraph.text
         if parse_caption(text) is not None and display_width(text) <= 80:

@@ -31,6 +31,7 @@ AMBIGUOUS_COUNTY_SHORTS = {
     "中阳",
     "吉县",
 }
+COUNTY_SHORTS_BEFORE_A_KIND = tuple(sorted(AMBIGUOUS_COUNTY_SHORTS - {"城区", "矿区", "郊区"}))
 # Characters that cannot end the place part of a zone name: where a discovered name starts after them.
 _PLACE_BOUNDARY = set("的在与和及是为等、对向从将把被由至于其该省市县区到赴了以")
 _NUMERAL = re.compile(r"[0-9一二三四五六七八九十百千两几多个家]")
@@ -95,6 +96,9 @@ class ZoneFinder:
         for m in self._place_re.finditer(before):
             if m.end() == len(before) and (place is None or len(m.group()) > len(place)):
                 place = m.group()
+        if place is None:
+            # Right before a zone's kind (永和经济技术开发区) an ambiguous short name is the county's.
+            place = next((s for s in COUNTY_SHORTS_BEFORE_A_KIND if before.endswith(s)), None)
         if place is None:
             run = re.search(f"[{CJK_CHARS}]+$", before)
             if not run:

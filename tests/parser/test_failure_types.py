@@ -136,3 +136,66 @@ def test_narrow_a_heading_block_of_three_lines_after_a_byline_is_taken_whole():
     )
     assert first.authors == ["张强", "卢芳华", "郝娜英"]
     assert second.paragraphs[0].text.startswith("近日，孝义经济开发区")
+
+
+def test_narrow_a_section_heading_as_wide_as_the_column_is_not_glued_to_its_paragraph():
+    heading = [
+        "抓项目，优化布局释放发展潜能",
+        *_narrow("一是推进项目建设，发展新质生产力，目前全省共有规模以上医药工业企业一百余家。"),
+    ]
+    page = parse_page(
+        _column(BODY_A, heading, BODY_A2 + " 王波", "侯马经济开发区", "新项目集中签约", BODY_B, BODY_B2, "召开推进会")
+    )
+    kinds = [(p.kind, p.text[:6]) for p in page.articles[0].paragraphs]
+    assert (SECTION_HEADING, "抓项目，优化") in kinds
+    assert ("p", "一是推进项目") in kinds
+
+
+def test_a_county_short_name_that_is_an_everyday_word_names_the_zone_right_before_its_kind():
+    page = parse_page(
+        _column(BODY_A, BODY_A2 + " 王波", "永和经济技术开发区", "新项目集中签约", BODY_B, BODY_B2, "召开推进会")
+    )
+    first = page.articles[0]
+    assert (first.kicker, first.title, first.zone, first.city) == (
+        "永和经济技术开发区",
+        "新项目集中签约",
+        "永和经济技术开发区",
+        "临汾",
+    )
+
+
+def _warning_codes(article) -> list[str]:
+    return [w.split("]")[0].lstrip("[") for w in article.warnings]
+
+
+def test_warnings_for_a_title_run_into_the_opening_and_for_a_title_that_is_only_a_zone():
+    text = "\n\n".join(
+        [
+            "## 永和经济技术开发区",
+            "打造开发区建设升级版加快培育新质生产力日前，永和经济技术开发区召开项目推进会，部署全年工作。王波",
+        ]
+    )
+    (article,) = parse_page(text).articles
+    assert {"heading_glued", "title_is_zone"} <= set(_warning_codes(article))
+
+
+def test_warnings_when_an_article_is_cut_off_and_the_next_starts_with_its_tail():
+    text = "\n\n".join(
+        [
+            "## 召开项目推进会",
+            "科学导报讯 绛县经济开发区召开项目推进会，要求各部门压实责任，为全年目标打",
+            "## 新项目集中签约",
+            "下坚实基础。近日，绛县经济开发区一批新项目集中签约。王波",
+        ]
+    )
+    first, second = parse_page(text).articles
+    assert "ends_mid_sentence" in _warning_codes(first)
+    assert "starts_mid_sentence" in _warning_codes(second)
+
+
+def test_a_paragraph_starting_mid_sentence_is_flagged():
+    text = "\n\n".join(
+        ["## 召开项目推进会", "科学导报讯 绛县经济开发区召开项目推进会。", "的近四千人住宿需求已解决。王波"]
+    )
+    (article,) = parse_page(text).articles
+    assert "starts_mid_sentence" in _warning_codes(article)

@@ -148,19 +148,19 @@ def test_scoring_a_perfect_reading_and_a_miss():
 
 # TARGET: 0.95 for every core field and for whole articles ("right"). These floors are what the parser
 # achieves on these 100 pages (345 articles), minus 2 points; measured with parser 1.2 (headings after
-# bodies without a closing byline, subtitles of figures, comma 小标题, uncredited captions): right 0.791,
-# found 0.968, title 0.913, zone 0.933, city 0.939, authors 0.913, body 0.820. Raise them as the parser
+# bodies without a closing byline, subtitles of figures, comma 小标题, uncredited captions, wide 小标题 in
+# narrow columns): right 0.814, found 0.968, title 0.913, zone 0.936, city 0.942, authors 0.913, body 0.841. Raise them as the parser
 # improves; never lower them to let a change through.
 # A change to the generator changes the pages: measure again and set the floors anew
 # (bench/parser_accuracy.py shows where the errors are).
 FLOORS = {
-    "right": 0.77,
+    "right": 0.79,
     "found": 0.94,
     "title": 0.89,
     "zone": 0.91,
-    "city": 0.91,
+    "city": 0.92,
     "authors": 0.89,
-    "body": 0.80,
+    "body": 0.82,
 }
 
 
