@@ -285,7 +285,9 @@ class _HeadingFirst:
         # paragraph cut by a column break, unless it follows a title (a subtitle may have a comma).
         # After a finished sentence a short phrase of two parts is a 小标题 even with its comma
         # (抓服务，优化环境): a column break leaves a longer piece of a paragraph, or one of several clauses.
-        under_title = previous is not None and (previous.kind == "zone" or previous.line.marked)
+        under_title = previous is not None and (
+            previous.kind == "zone" or previous.line.marked or (previous.kind == "heading" and _is_fact_subtitle(text))
+        )
         after_sentence = previous is not None and previous.kind == "body" and ends_clause(previous.text)
         two_part_phrase = after_sentence and len(text) <= 20 and len(_PUNCTUATED.findall(text)) == 1
         if _is_heading_like(text) and (
@@ -397,6 +399,8 @@ class _HeadingFirst:
             return True
         if run[0].kind == "byline":
             return True
+        if sum(1 for u in run if u.kind == "heading") >= 2:
+            return True  # a title with its subtitle: a 小标题 stands alone
         if following is None:
             return True
         if following.kind == "body" and DATELINE_RE.match(following.text):

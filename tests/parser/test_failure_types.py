@@ -199,3 +199,18 @@ def test_a_paragraph_starting_mid_sentence_is_flagged():
     )
     (article,) = parse_page(text).articles
     assert "starts_mid_sentence" in _warning_codes(article)
+
+
+def test_wide_a_title_with_its_subtitle_but_no_zone_line_starts_an_article():
+    text = "\n\n".join(
+        [
+            "## 召开项目推进会",
+            "科学导报讯 绛县经济开发区召开项目推进会，部署全年工作。",
+            "激发澎湃动能 厚植兴业沃土",
+            "5个项目集中签约，总投资85.8亿元",
+            "日前，全省开发区组织企业参加产业链招商推介会。王波",
+        ]
+    )
+    first, second = parse_page(text).articles
+    assert (second.title, second.subtitle) == ("激发澎湃动能 厚植兴业沃土", "5个项目集中签约，总投资85.8亿元")
+    assert [p.text for p in first.paragraphs] == ["绛县经济开发区召开项目推进会，部署全年工作。"]
