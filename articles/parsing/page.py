@@ -566,7 +566,10 @@ class _HeadingLast:
             if not self._is_heading_group(index, end):
                 break
             index = end
-        index = max(index, start + self._heading_run_ahead(start), start + self._title_before_next(start))
+        # On a page that sets column lines apart the blocks said where the heading ends; elsewhere heading
+        # lines may run on without a blank line.
+        if index == start or not self.lines_set_apart:
+            index = max(index, start + self._heading_run_ahead(start), start + self._title_before_next(start))
         for text, is_zone in _heading_texts(self.lines[start:index], self.finder):
             if is_byline_only(text):
                 closed.bylines.append(text)

@@ -214,3 +214,14 @@ def test_wide_a_title_with_its_subtitle_but_no_zone_line_starts_an_article():
     first, second = parse_page(text).articles
     assert (second.title, second.subtitle) == ("激发澎湃动能 厚植兴业沃土", "5个项目集中签约，总投资85.8亿元")
     assert [p.text for p in first.paragraphs] == ["绛县经济开发区召开项目推进会，部署全年工作。"]
+
+
+def test_narrow_the_next_articles_first_lines_do_not_become_the_heading_before_them():
+    heading = ["培育发展新质生产力", "加快新型工业化步伐"]
+    opening = "近日，孝义经济开发区召开招商引资工作调度会，推动项目早开工、早投产、早见效。"
+    page = parse_page(
+        _column(BODY_A, BODY_A2 + " ■任娜", "侯马经济开发区", heading, opening, BODY_B2, "新项目集中签约")
+    )
+    first, second = page.articles
+    assert (first.title, first.subtitle) == ("培育发展新质生产力 加快新型工业化步伐", None)
+    assert second.paragraphs[0].text == opening
