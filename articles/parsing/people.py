@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from .model import Caption
-from .text import CJK_CHARS, ends_sentence
+from .text import CJK_CHARS, ends_sentence, is_cjk
 
 # Common Chinese surnames (single character), plus rarer ones seen in this paper (畅, 进).
 SURNAMES = set(
@@ -95,6 +95,8 @@ PAREN_BYLINE_RE = re.compile(
 
 
 def is_person_name(token: str) -> bool:
+    if not all(is_cjk(char) for char in token):  # 全省： is a heading's lead, not 全 the surname
+        return False
     if token.startswith(COMPOUND_SURNAMES):
         return 3 <= len(token) <= 4
     return 2 <= len(token) <= 3 and token[0] in SURNAMES

@@ -225,3 +225,11 @@ def test_narrow_the_next_articles_first_lines_do_not_become_the_heading_before_t
     first, second = page.articles
     assert (first.title, first.subtitle) == ("培育发展新质生产力 加快新型工业化步伐", None)
     assert second.paragraphs[0].text == opening
+
+
+def test_narrow_a_title_broken_after_a_half_width_colon_is_not_a_byline():
+    page = parse_page(
+        _column(BODY_A, BODY_A2 + " 王波", "侯马经济开发区", ["全省:", "跑出项目建设加速度"], BODY_B, BODY_B2, "签约")
+    )
+    first = page.articles[0]
+    assert (first.title, first.authors) == ("全省：跑出项目建设加速度", ["张强", "王波"])
