@@ -447,6 +447,9 @@ TRAILING_NAMES_RE = re.compile(
 )
 
 
+GLUED_NAME_END_RE = re.compile(f"[。！？”][{CJK_CHARS}]{{2,4}}$")
+
+
 class _HeadingLast:
     """Narrow-column layout: an article's body and byline come first, its heading after them."""
 
@@ -514,13 +517,34 @@ class _HeadingLast:
                 i += 1
                 continue
             current.body_lines.append(line)
-            if TRAILING_NAMES_RE.search(line.spaced) and split_trailing_byline(line.text).byline:
+            if self._closing_byline(i):
                 closed, current = current, None
             i += 1
         _attach_captions(drafts, captions)
         for draft in drafts:
             self._join_paragraphs(draft)
         return drafts
+
+    def _closing_byline(self, index: int) -> bool:
+        """A line ending in the article's byline: names set apart after its last sentence, or glued to it
+        (…重要意义。杨刚怡) where a heading, a zone line, a marker, a caption or the page's end follows."""
+        line = self.lines[index]
+        if not split_trailing_byline(line.text).byline:
+            return False
+        if TRAILING_NAMES_RE.search(line.spaced):
+            return True
+        if not GLUED_NAME_END_RE.search(line.text):
+            return False
+        following = index + 1
+        if following >= len(self.lines):
+            return True
+        text = self.lines[following].text
+        return (
+            self._set_apart_heading_block(following)
+            or _is_zone_label(text, self.finder)
+            or _marker(text) is not None
+            or parse_caption(text) is not None
+        )
 
     def _group_end(self, start: int) -> int:
         """Index after the block of lines that starts at ``start`` (lines with no blank line between)."""

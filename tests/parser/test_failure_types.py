@@ -233,3 +233,12 @@ def test_narrow_a_title_broken_after_a_half_width_colon_is_not_a_byline():
     )
     first = page.articles[0]
     assert (first.title, first.authors) == ("全省：跑出项目建设加速度", ["张强", "王波"])
+
+
+def test_narrow_a_byline_glued_to_the_last_sentence_closes_the_article_before_its_heading():
+    page = parse_page(
+        _column(BODY_A, BODY_A2 + "杨刚怡", "侯马经济开发区", "新项目集中签约", BODY_B, BODY_B2, "召开推进会")
+    )
+    first = page.articles[0]
+    assert (first.kicker, first.title, first.authors) == ("侯马经济开发区", "新项目集中签约", ["张强", "杨刚怡"])
+    assert first.paragraphs[-1].text == BODY_A2
