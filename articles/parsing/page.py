@@ -517,7 +517,7 @@ class _HeadingLast:
                 i += 1
                 continue
             current.body_lines.append(line)
-            if self._closing_byline(i):
+            if self._closing_byline(i) or INLINE_TO_MARKER_RE.search(line.text):  # …先机。（下转D4版）
                 closed, current = current, None
             i += 1
         _attach_captions(drafts, captions)

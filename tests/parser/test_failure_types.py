@@ -242,3 +242,16 @@ def test_narrow_a_byline_glued_to_the_last_sentence_closes_the_article_before_it
     first = page.articles[0]
     assert (first.kicker, first.title, first.authors) == ("侯马经济开发区", "新项目集中签约", ["张强", "杨刚怡"])
     assert first.paragraphs[-1].text == BODY_A2
+
+
+def test_narrow_a_continuation_marker_at_the_end_of_a_line_closes_the_article_before_its_heading():
+    page = parse_page(
+        _column(BODY_A, BODY_A2 + "（下转D4版）", "晋中经济技术开发区", ["全省开发", "区“管运", "分离”改革"])
+    )
+    (article,) = page.articles
+    assert (article.kicker, article.title, article.continued_to) == (
+        "晋中经济技术开发区",
+        "全省开发区“管运分离”改革",
+        "D4",
+    )
+    assert article.paragraphs[-1].text == BODY_A2
