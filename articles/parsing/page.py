@@ -926,10 +926,14 @@ def _tag_places(article: ParsedArticle, finder: ZoneFinder, discovered: dict[str
             or finder.short_form_of(heading, zones)
             or finder.zone_of_county(heading)
         )
-        # A titled article whose heading names no place at all (召开招商推介会) is about the zone its
-        # opening goes on to name; one whose heading names a city or several places is about those.
-        if primary is None and article.title and not finder.names_place(heading):
-            primary = _zone_named_most(article, finder)
+        # A titled article whose heading names no place (召开招商推介会), or only its city (太原：…), is about
+        # the zone its opening goes on to name (in that city); one whose heading names a county or several
+        # places is about those.
+        if primary is None and article.title and not finder.names_county_or_zone(heading):
+            named = _zone_named_most(article, finder)
+            heading_city = finder.single_city(heading)  # None for a heading naming no place or several
+            if named and (not finder.names_place(heading) or heading_city == finder.city_of(named, discovered)):
+                primary = named
         if primary and primary not in zones:
             zones.append(primary)
     if primary:

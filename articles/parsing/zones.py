@@ -126,6 +126,11 @@ class ZoneFinder:
         """Whether ``text`` names a city, a county or a zone."""
         return bool(self._place_re.search(text) or self.find(text))
 
+    def names_county_or_zone(self, text: str) -> bool:
+        """Whether ``text`` names a county or a zone (a city alone does not count)."""
+        counties = self.gazetteer.place_to_county
+        return any(m.group() in counties for m in self._place_re.finditer(text)) or bool(self.find(text))
+
     def zone_of_county(self, text: str) -> str | None:
         """The zone of the one county ``text`` names, when that county has exactly one zone."""
         counties = {

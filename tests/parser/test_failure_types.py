@@ -255,3 +255,20 @@ def test_narrow_a_continuation_marker_at_the_end_of_a_line_closes_the_article_be
         "D4",
     )
     assert article.paragraphs[-1].text == BODY_A2
+
+
+def test_a_heading_naming_only_a_city_takes_the_zone_of_that_city_the_opening_names():
+    def article(title: str):
+        text = "\n\n".join(
+            [
+                f"## {title}",
+                "科学导报讯 近日，一批重点项目集中签约落地。这是大同经济技术开发区推进改革的一个缩影。王波",
+            ]
+        )
+        return parse_page(text).articles[0]
+
+    assert (article("大同：打造开发区建设升级版").zone, article("大同：打造开发区建设升级版").city) == (
+        "大同经济技术开发区",
+        "大同",
+    )
+    assert article("运城：打造开发区建设升级版").zone is None  # a zone of another city is not this one's
