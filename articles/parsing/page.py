@@ -281,6 +281,8 @@ class _HeadingFirst:
             return Unit("zone", text, first)
         if is_byline_only(text):
             return Unit("byline", text, first)
+        if SPEECH_VERB_RE.search(text) and _is_heading_like(text) and "，" not in text:
+            return Unit("heading", text, first)  # a kicker: 省委书记在调研时强调
         # A 小标题 is short or set apart by spaces or dashes; a longer phrase, or one with a comma, is a
         # paragraph cut by a column break, unless it follows a title (a subtitle may have a comma).
         # After a finished sentence a short phrase of two parts is a 小标题 even with its comma

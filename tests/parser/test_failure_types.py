@@ -272,3 +272,18 @@ def test_a_heading_naming_only_a_city_takes_the_zone_of_that_city_the_opening_na
         "大同",
     )
     assert article("运城：打造开发区建设升级版").zone is None  # a zone of another city is not this one's
+
+
+def test_wide_a_kicker_with_a_speech_verb_is_not_the_last_paragraph_of_the_article_before():
+    text = "\n\n".join(
+        [
+            "## 召开项目推进会",
+            "科学导报讯 绛县经济开发区召开项目推进会，部署全年工作。 许洋",
+            "省开发区建设工作领导小组办公室负责同志在调研新质生产力发展时强调",
+            "## 夯基固本 顺势而为",
+            "科学导报讯 记者 陈怡 日前，忻州经济开发区召开项目推进会。",
+        ]
+    )
+    first, second = parse_page(text).articles
+    assert first.authors == ["许洋"]
+    assert second.kicker == "省开发区建设工作领导小组办公室负责同志在调研新质生产力发展时强调"
