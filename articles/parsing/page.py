@@ -125,9 +125,19 @@ def parse_page(text: str, gazetteer: Gazetteer | None = None) -> ParsedPage:
     return page
 
 
+NO_TITLE_NOTE = "没有标题：可能是上一篇的一部分，或标题没有识别出来 (untitled article)"
+
+
 def _check_neighbours(page: ParsedPage) -> None:
     """An article cut off mid-sentence lost its end to the article after it (not to a page marked as
-    its continuation): that one starts with a stranger's words."""
+    its continuation): that one starts with a stranger's words. An untitled article after another is a
+    part of it, or its title was missed (the first one on a page may go on from the page before)."""
+    # Narrow columns print every heading after its body, the first article's too.
+    first_may_go_on = page.layout == HEADING_FIRST
+    for position, article in enumerate(page.articles):
+        untitled = article.title is None and not article.continued_from and not (first_may_go_on and position == 0)
+        if untitled and not any(w.startswith("[no_title]") for w in article.warnings):
+            article.warnings.append(warning("no_title", NO_TITLE_NOTE))
     for before, after in zip(page.articles, page.articles[1:], strict=False):
         cut = any(w.startswith("[ends_mid_sentence]") for w in before.warnings) and not before.continued_to
         if cut and not after.continued_from and not any(w.startswith("[starts_mid_sentence]") for w in after.warnings):

@@ -31,8 +31,9 @@ ROUTES = [
 @given(st.sampled_from(ROUTES), SEGMENTS)
 def test_random_path_segments_are_found_or_not_found(route, segment):
     response = Client().get(route.format(quote(segment, safe="")))
-    assert response.status_code in (200, 301, 404), response.status_code
-    if route.startswith("/api/") and response.status_code == 404:
+    # 410: the id of an article retired by an earlier test's re-parse or delete.
+    assert response.status_code in (200, 301, 404, 410), response.status_code
+    if route.startswith("/api/") and response.status_code in (404, 410):
         assert json.loads(response.content)["error"]
 
 
