@@ -9,6 +9,7 @@ start-up with ``ImproperlyConfigured`` naming the variable, e.g.
 setting silently taken for something else.
 """
 
+import math
 import os
 import re
 import secrets
@@ -59,6 +60,21 @@ def env_int(name: str, default: int | None, *, unit: str, minimum: int = 0) -> i
         value = None
     if value is None or value < minimum:
         raise _bad(name, f"a whole number of {unit}" + (f" ≥ {minimum}" if minimum else ""), raw)
+    return value
+
+
+def env_seconds(name: str, default: float) -> float:
+    """A number of seconds ≥ 0 (fractions allowed). Not django-environ's float, which drops every
+    character but digits, commas, dots and minus signs (2.5s would read 2.5, 1e3 would read 13)."""
+    raw = _raw(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not 0 <= value < math.inf:
+        raise _bad(name, "a number of seconds ≥ 0", raw)
     return value
 
 
@@ -128,6 +144,13 @@ DATA_UPLOAD_MAX_NUMBER_FILES = KFQ_MAX_UPLOAD_FILES + 10
 # Checked from Content-Length before anything reads the body (kfq_archive.security.RequestSizeLimitMiddleware);
 # 0: no limit. The default leaves 1 MiB for the form around the largest upload.
 KFQ_MAX_REQUEST_BYTES = env_int("KFQ_MAX_REQUEST_BYTES", KFQ_MAX_UPLOAD_TOTAL_BYTES + MIB, unit="bytes")
+# Rendered reader pages kept per process for the data version (articles/caching.py); 0: none.
+KFQ_PAGE_CACHE = env_int("KFQ_PAGE_CACHE", 2000, unit="pages")
+# Seconds a search index write waits for another process's writer before it gives up (LockError; the
+# change then waits in the index backlog).
+KFQ_INDEX_LOCK_TIMEOUT = env_seconds("KFQ_INDEX_LOCK_TIMEOUT", 30.0)
+# Processes `manage.py rebuild_index` writes the Whoosh index with; None: the CPUs, at most 2.
+KFQ_INDEX_PROCS = env_int("KFQ_INDEX_PROCS", None, unit="processes", minimum=1)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -37,6 +37,9 @@ SHOWN = (
     "KFQ_MAX_UPLOAD_FILES",
     "KFQ_MAX_UPLOAD_TOTAL_BYTES",
     "KFQ_MAX_REQUEST_BYTES",
+    "KFQ_PAGE_CACHE",
+    "KFQ_INDEX_LOCK_TIMEOUT",
+    "KFQ_INDEX_PROCS",
     "AXES_FAILURE_LIMIT",
     "AXES_COOLOFF_TIME",
     "SECURE_HSTS_SECONDS",
@@ -84,6 +87,9 @@ def test_unset_and_blank_variables_take_their_defaults(tmp_path):
         "KFQ_MAX_UPLOAD_FILES": 40,
         "KFQ_MAX_UPLOAD_TOTAL_BYTES": 20 * 1024 * 1024,
         "KFQ_MAX_REQUEST_BYTES": 21 * 1024 * 1024,
+        "KFQ_PAGE_CACHE": 2000,
+        "KFQ_INDEX_LOCK_TIMEOUT": 30.0,
+        "KFQ_INDEX_PROCS": None,  # the command's own default: the CPUs, at most 2
         "AXES_FAILURE_LIMIT": 5,
         "AXES_COOLOFF_TIME": "0:15:00",
         "RATELIMIT_ENABLE": True,
@@ -103,6 +109,9 @@ def test_unset_and_blank_variables_take_their_defaults(tmp_path):
             "KFQ_MAX_UPLOAD_FILES",
             "KFQ_MAX_UPLOAD_TOTAL_BYTES",
             "KFQ_MAX_REQUEST_BYTES",
+            "KFQ_PAGE_CACHE",
+            "KFQ_INDEX_LOCK_TIMEOUT",
+            "KFQ_INDEX_PROCS",
             "KFQ_LOGIN_FAILURE_LIMIT",
             "KFQ_LOGIN_COOLOFF_MINUTES",
             "DJANGO_HSTS_SECONDS",
@@ -121,6 +130,9 @@ def test_values_are_read_as_written(tmp_path):
         DJANGO_SECRET_KEY="$not-a-variable-name",  # django-environ would look a variable up by it
         KFQ_MAX_UPLOAD_BYTES=" 1048576 ",
         KFQ_MAX_REQUEST_BYTES="0",
+        KFQ_PAGE_CACHE=" 0 ",
+        KFQ_INDEX_LOCK_TIMEOUT="2.5",
+        KFQ_INDEX_PROCS="3",
         KFQ_LOGIN_COOLOFF_MINUTES="60",
         DJANGO_SECURE_SSL="on",
         DJANGO_HSTS_SECONDS="600",
@@ -132,6 +144,7 @@ def test_values_are_read_as_written(tmp_path):
     assert shown["CSRF_TRUSTED_ORIGINS"] == ["https://kfq.example.org"]
     assert shown["SECRET_KEY"] == "$not-a-variable-name"
     assert shown["KFQ_MAX_UPLOAD_BYTES"] == 1048576 and shown["KFQ_MAX_REQUEST_BYTES"] == 0  # 0: no limit
+    assert (shown["KFQ_PAGE_CACHE"], shown["KFQ_INDEX_LOCK_TIMEOUT"], shown["KFQ_INDEX_PROCS"]) == (0, 2.5, 3)
     assert shown["AXES_COOLOFF_TIME"] == "1:00:00"
     assert shown["SECURE_HSTS_SECONDS"] == 600 and shown["SECURE_HSTS_PRELOAD"] is False
     assert shown["RATELIMIT_ENABLE"] is False  # set but blank: no limit, as documented
@@ -148,6 +161,13 @@ def test_values_are_read_as_written(tmp_path):
         ("DJANGO_HSTS_SECONDS", "1y", "a whole number of seconds"),
         ("KFQ_LOGIN_FAILURE_LIMIT", "0", "a whole number of failed logins ≥ 1"),
         ("KFQ_LOGIN_COOLOFF_MINUTES", "1.5", "a whole number of minutes ≥ 1"),
+        ("KFQ_PAGE_CACHE", "many", "a whole number of pages"),
+        ("KFQ_INDEX_PROCS", "0", "a whole number of processes ≥ 1"),
+        ("KFQ_INDEX_LOCK_TIMEOUT", "soon", "a number of seconds ≥ 0"),
+        ("KFQ_INDEX_LOCK_TIMEOUT", "-1", "a number of seconds ≥ 0"),
+        ("KFQ_INDEX_LOCK_TIMEOUT", "nan", "a number of seconds ≥ 0"),
+        ("KFQ_INDEX_LOCK_TIMEOUT", "inf", "a number of seconds ≥ 0"),
+        ("KFQ_INDEX_LOCK_TIMEOUT", "2.5s", "a number of seconds ≥ 0"),
     ],
 )
 def test_a_bad_number_stops_start_up_naming_the_variable(tmp_path, name, value, expected):
@@ -176,3 +196,12 @@ def test_a_data_folder_that_cannot_be_made_is_named(tmp_path):
     assert said.startswith(
         f"django.core.exceptions.ImproperlyConfigured: KFQ_DATA_DIR: cannot create the folder {tmp_path}"
     )
+
+
+def test_rebuild_index_takes_its_processes_from_the_setting_when_it_runs(settings):
+    from articles.management.commands.rebuild_index import default_procs
+
+    settings.KFQ_INDEX_PROCS = 3
+    assert default_procs() == 3
+    settings.KFQ_INDEX_PROCS = None
+    assert 1 <= default_procs() <= 2
