@@ -1,5 +1,6 @@
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -205,3 +206,14 @@ def test_rebuild_index_takes_its_processes_from_the_setting_when_it_runs(setting
     assert default_procs() == 3
     settings.KFQ_INDEX_PROCS = None
     assert 1 <= default_procs() <= 2
+
+
+def test_the_readme_configuration_table_lists_exactly_the_variables_read():
+    """The README's table is the operator's reference: every variable settings read is in it, and
+    nothing else is."""
+    code = "".join((ROOT / "kfq_archive" / name).read_text() for name in ("settings.py", "search_engine.py"))
+    read = set(re.findall(r"[\"']((?:KFQ|DJANGO)_[A-Z0-9_]+|DATABASE_URL)[\"']", code))
+    section = (ROOT / "README.md").read_text().split("\n## Configuration", 1)[1].split("\n## ", 1)[0]
+    first_cells = [line.split("|")[1] for line in section.splitlines() if line.startswith("| `")]
+    listed = {name for cell in first_cells for name in re.findall(r"`([A-Z0-9_]+)`", cell)}
+    assert read == listed
