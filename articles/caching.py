@@ -33,7 +33,8 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
 # Rendered pages kept per process: settings.KFQ_PAGE_CACHE of them (0: none), read at each page kept,
-# and at most this many bytes of them (an article page is ~9 KB, so ~2000 pages take ~18 MB).
+# and at most this many bytes of them: room for the default number of article pages, while a process
+# that happens to keep large pages (long lists, tables of contents) stays bounded all the same.
 PAGE_CACHE_BYTES = 32 * 1024 * 1024
 CACHE_CONTROL = {"public": True, "max_age": 0, "must_revalidate": True}  # always revalidated: edits show at once
 

@@ -16,9 +16,9 @@
   times; see ``merging``): after the editor's response is sent (see ``signals``), and
   right after any small write that leaves ``MAX_SMALL_SEGMENTS`` small segments (scripts, where no
   response comes). The merged segment is written without the write lock (``merging``), so a save
-  never waits for a merge. Why not on every save: Whoosh merges at tens of milliseconds per document
-  merged, more than the save itself; why at all: every segment costs each search (+37 % measured
-  with ten one-document segments next to 2000 articles).
+  never waits for a merge. Why not on every save: a merge writes every document of the merged
+  segments again, more work than the save itself; why at all: each search opens and reads every
+  segment, so a pile of small ones slows every search (bench/README.md).
 """
 
 from __future__ import annotations
