@@ -20,30 +20,21 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
-
-def _page_cache_size(raw: str | None) -> int:
-    if raw is None or not raw.strip():
-        return 2000
-    if not raw.strip().isdigit():
-        raise ImproperlyConfigured(f"KFQ_PAGE_CACHE 必须是非负整数 / must be a whole number ≥ 0 (pages), got {raw!r}")
-    return int(raw)
-
-
-PAGE_CACHE_SIZE = _page_cache_size(os.environ.get("KFQ_PAGE_CACHE"))  # rendered pages kept per process (0: none)
-# ... and at most this many bytes of them (an article page is ~9 KB, so ~2000 pages take ~18 MB).
+# Rendered pages kept per process: settings.KFQ_PAGE_CACHE of them (0: none), read at each page kept,
+# and at most this many bytes of them: room for the default number of article pages, while a process
+# that happens to keep large pages (long lists, tables of contents) stays bounded all the same.
 PAGE_CACHE_BYTES = 32 * 1024 * 1024
 CACHE_CONTROL = {"public": True, "max_age": 0, "must_revalidate": True}  # always revalidated: edits show at once
 
@@ -53,15 +44,20 @@ _release: list[str] = []
 
 class _Recent:
     """The ``size`` most recently used values by key, in this process (none when ``size`` is 0); with
-    ``weigh``, also no more than ``max_weight`` in all (a value heavier than that is not kept)."""
+    ``weigh``, also no more than ``max_weight`` in all (a value heavier than that is not kept). ``size``
+    may be a function, asked at each ``put`` (a setting that tests and operators change)."""
 
-    def __init__(self, size: int, max_weight: int = 0, weigh=None):
-        self.size = size
+    def __init__(self, size: int | Callable[[], int], max_weight: int = 0, weigh=None):
+        self._size = size
         self.max_weight = max_weight
         self._weigh = weigh
         self._weight = 0
         self._items: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
+
+    @property
+    def size(self) -> int:
+        return self._size() if callable(self._size) else self._size
 
     def get(self, key, default=None):
         with self._lock:
@@ -72,14 +68,15 @@ class _Recent:
 
     def put(self, key, value) -> None:
         weight = self._weigh(value) if self._weigh else 0
-        if self.size <= 0 or (self._weigh and weight > self.max_weight):
+        size = self.size
+        if size <= 0 or (self._weigh and weight > self.max_weight):
             return
         with self._lock:
             if key in self._items:
                 self._drop(key)
             self._items[key] = value
             self._weight += weight
-            while len(self._items) > self.size or (self._weigh and self._weight > self.max_weight):
+            while len(self._items) > size or (self._weigh and self._weight > self.max_weight):
                 self._drop(next(iter(self._items)))
 
     def _drop(self, key) -> None:
@@ -93,7 +90,7 @@ class _Recent:
             self._weight = 0
 
 
-_pages = _Recent(PAGE_CACHE_SIZE, PAGE_CACHE_BYTES, weigh=lambda page: len(page[0]))
+_pages = _Recent(lambda: settings.KFQ_PAGE_CACHE, PAGE_CACHE_BYTES, weigh=lambda page: len(page[0]))
 _parts = _Recent(KEPT_PARTS)
 _MISSING = object()
 

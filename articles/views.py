@@ -38,8 +38,8 @@ def authors() -> Prefetch:
 
 
 # What the page an article was printed on holds besides its label and issue: the uploaded bytes and
-# text (~30 times an article), masthead, leftovers and parser warnings. Reader pages of articles never
-# show them (the page's own view does).
+# text (a whole page's, many times an article's), masthead, leftovers and parser warnings. Reader
+# pages of articles never show them (the page's own view does).
 PAGE_SOURCE = ("page__raw_bytes", "page__raw_text", "page__masthead", "page__leftovers", "page__warnings")
 LIST_DEFERRED = ("paragraphs", "warnings", *PAGE_SOURCE)
 
@@ -290,7 +290,7 @@ def related_articles(article: Article, limit: int = 5) -> list[str]:
         # one more (the article itself, left out here) and a few spare ids (an index entry whose
         # article has gone or been hidden must not empty the list). Kept as rendered lines, not
         # model instances: a few hundred kept lists of instances (with their pages, issues, zones,
-        # authors) made every full garbage collection of a worker take ~100 ms.
+        # authors) made every full garbage collection of a worker, which runs inside a request, walk them.
         names, city = tuple(dict.fromkeys(zones)), article.city.short if article.city else None
         try:
             shared = kept_for_version(

@@ -4,8 +4,9 @@ Set explicitly, each for a reason of this application (gunicorn's defaults are a
 worker renewal). Workers and the address stay on the command line (``WEB_CONCURRENCY``, ``--bind``).
 """
 
-# The longest request is an editor's upload: up to 40 page files (20 MiB) parsed, stored and indexed in
-# the request (a 1 MB page takes a few seconds). A worker silent for longer is hung and is replaced.
+# The longest request is an editor's upload: up to 40 page files (20 MiB, the default limits) parsed,
+# stored and indexed in the request; the largest allowed upload must finish well inside this (parsing
+# grows with a page's size). A worker silent for longer is hung and is replaced.
 timeout = 120
 
 # On a restart or redeploy, requests under way (an upload among them) may finish for this long; an

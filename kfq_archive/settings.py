@@ -1,27 +1,15 @@
-"""Settings, read from environment variables with defaults that are safe for one machine.
+"""Settings. Every environment variable the archive reads is read here (the search engine's through
+``search_engine.py``), checked at start-up, and has a default that is safe for one machine; the README's
+“Configuration” table lists them all.
 
-KFQ_DATA_DIR          folder for everything the site writes (SQLite file, secret key, static files,
-                      later the search index); default ./var under the project root
-DATABASE_URL          any dj-database-url URL; default SQLite at KFQ_DATA_DIR/kfq.sqlite3
-DJANGO_SECRET_KEY     default: a random key kept in KFQ_DATA_DIR/secret_key (created on first start)
-DJANGO_DEBUG          "1"/"true" turns debug on; default off
-DJANGO_ALLOWED_HOSTS  comma-separated; default 127.0.0.1,localhost
-KFQ_MAX_UPLOAD_BYTES  largest page file accepted; default 2 MiB
-KFQ_MAX_UPLOAD_FILES  page files per admin upload (zip members count); default 40
-KFQ_MAX_UPLOAD_TOTAL_BYTES  all files of one admin upload, unpacked; default 20 MiB
-KFQ_MAX_REQUEST_BYTES  any request body (Content-Length), refused with 413 before it is read; default
-                      the upload total plus 1 MiB for the form around the files
-DJANGO_SECURE_SSL     "1": the site is served over HTTPS only (secure cookies, HSTS, redirect to https)
-DJANGO_HSTS_SECONDS   with DJANGO_SECURE_SSL; default 31536000 (one year)
-DJANGO_HSTS_INCLUDE_SUBDOMAINS, DJANGO_HSTS_PRELOAD  opt-in HSTS flags (hard to undo: read Django's docs)
-DJANGO_BEHIND_PROXY   "1": a reverse proxy sets X-Forwarded-Proto and appends the client to X-Forwarded-For
-DJANGO_CSRF_TRUSTED_ORIGINS  comma-separated origins such as https://kfq.example.org
-KFQ_LOGIN_FAILURE_LIMIT  wrong passwords in a row (per user name and address) before a lockout; default 5
-KFQ_LOGIN_COOLOFF_MINUTES  how long a lockout lasts; default 15
-KFQ_SEARCH_ENGINE     whoosh (default) or elasticsearch7, with KFQ_ELASTICSEARCH_URL, _INDEX, _TIMEOUT
-                      (see search_engine.py)
+Values are read with django-environ. A blank value counts as unset (the default), except in the
+comma-separated lists and ``KFQ_SEARCH_RATE``, where it means none. A value that cannot be read stops
+start-up with ``ImproperlyConfigured`` naming the variable, e.g.
+``KFQ_MAX_UPLOAD_BYTES: expected a whole number of bytes, got '2M'``, never a bare ``ValueError`` or a
+setting silently taken for something else.
 """
 
+import math
 import os
 import re
 import secrets
@@ -29,34 +17,88 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from . import search_engine, sqlite
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+env = environ.Env()
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
+def _raw(name: str) -> str:
+    """The variable's value without surrounding spaces ("" when unset)."""
+    return env.str(name, default="").strip()
+
+
+def _bad(name: str, expected: str, raw: str) -> ImproperlyConfigured:
+    return ImproperlyConfigured(f"{name}: expected {expected}, got {raw!r}")
+
 
 def env_flag(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
+    """1/true/yes/on or 0/false/no/off, in any case. Not django-environ's bool, which takes any other
+    word for false: DJANGO_SECURE_SSL=ture must stop start-up, not leave HTTPS off."""
+    raw = _raw(name)
+    if not raw:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if raw.lower() in TRUE_WORDS + FALSE_WORDS:
+        return raw.lower() in TRUE_WORDS
+    raise _bad(name, f"{'/'.join(TRUE_WORDS)} or {'/'.join(FALSE_WORDS)}", raw)
 
 
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+def env_int(name: str, default: int | None, *, unit: str, minimum: int = 0) -> int | None:
+    """A whole number of ``unit`` (at least ``minimum``)."""
+    raw = _raw(name)
+    if not raw:
+        return default
+    try:
+        value = env.int(name)
+    except ValueError:
+        value = None
+    if value is None or value < minimum:
+        raise _bad(name, f"a whole number of {unit}" + (f" ≥ {minimum}" if minimum else ""), raw)
+    return value
+
+
+def env_seconds(name: str, default: float) -> float:
+    """A number of seconds ≥ 0 (fractions allowed). Not django-environ's float, which drops every
+    character but digits, commas, dots and minus signs (2.5s would read 2.5, 1e3 would read 13)."""
+    raw = _raw(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not 0 <= value < math.inf:
+        raise _bad(name, "a number of seconds ≥ 0", raw)
+    return value
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    """Comma-separated, spaces around items dropped; set but blank: an empty list."""
+    return [item.strip() for item in env.list(name, default=default) if item.strip()]
 
 
 def data_dir() -> Path:
-    path = Path(os.environ.get("KFQ_DATA_DIR") or "var")
+    """KFQ_DATA_DIR (relative to the project root), created when missing."""
+    path = Path(_raw("KFQ_DATA_DIR") or "var")
     if not path.is_absolute():
         path = BASE_DIR / path
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ImproperlyConfigured(f"KFQ_DATA_DIR: cannot create the folder {path}: {error.strerror}") from error
     return path
 
 
 def secret_key(folder: Path) -> str:
     """DJANGO_SECRET_KEY, or a random key stored once per data folder (so sessions survive restarts)."""
+    # Read as written: django-environ takes a value starting with $ for the name of another variable,
+    # and a secret key may start with $.
     if os.environ.get("DJANGO_SECRET_KEY"):
         return os.environ["DJANGO_SECRET_KEY"]
     key_file = folder / "secret_key"
@@ -72,20 +114,43 @@ def secret_key(folder: Path) -> str:
     return key_file.read_text().strip()
 
 
+def database(folder: Path) -> dict:
+    """DATABASE_URL (any dj-database-url URL), by default SQLite in the data folder."""
+    url = _raw("DATABASE_URL") or f"sqlite:///{folder / 'kfq.sqlite3'}"
+    try:
+        config = dj_database_url.parse(url, conn_max_age=60)
+    except ValueError as error:
+        # The URL may carry a password: say what is wrong, not what it is.
+        raise ImproperlyConfigured(
+            f"DATABASE_URL: expected a database URL such as postgres://USER@HOST/NAME or "
+            f"sqlite:////path/kfq.sqlite3 ({error})"
+        ) from None
+    return sqlite.database_options(config)
+
+
+MIB = 1024 * 1024
 KFQ_DATA_DIR = data_dir()
 SECRET_KEY = secret_key(KFQ_DATA_DIR)
 DEBUG = env_flag("DJANGO_DEBUG")
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
-CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
-KFQ_MAX_UPLOAD_BYTES = int(os.environ.get("KFQ_MAX_UPLOAD_BYTES", 2 * 1024 * 1024))
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+KFQ_MAX_UPLOAD_BYTES = env_int("KFQ_MAX_UPLOAD_BYTES", 2 * MIB, unit="bytes", minimum=1)
 # Admin upload: page files per upload (a zip's members count) and their total size, unpacked.
-KFQ_MAX_UPLOAD_FILES = int(os.environ.get("KFQ_MAX_UPLOAD_FILES", 40))
-KFQ_MAX_UPLOAD_TOTAL_BYTES = int(os.environ.get("KFQ_MAX_UPLOAD_TOTAL_BYTES", 20 * 1024 * 1024))
+KFQ_MAX_UPLOAD_FILES = env_int("KFQ_MAX_UPLOAD_FILES", 40, unit="files", minimum=1)
+KFQ_MAX_UPLOAD_TOTAL_BYTES = env_int("KFQ_MAX_UPLOAD_TOTAL_BYTES", 20 * MIB, unit="bytes", minimum=1)
 # Django refuses a request with more files than this before the form sees it; kept above the form's
 # own limit so editors normally get the form's clearer message.
 DATA_UPLOAD_MAX_NUMBER_FILES = KFQ_MAX_UPLOAD_FILES + 10
-# Checked from Content-Length before anything reads the body (kfq_archive.security.RequestSizeLimitMiddleware).
-KFQ_MAX_REQUEST_BYTES = int(os.environ.get("KFQ_MAX_REQUEST_BYTES", KFQ_MAX_UPLOAD_TOTAL_BYTES + 1024 * 1024))
+# Checked from Content-Length before anything reads the body (kfq_archive.security.RequestSizeLimitMiddleware);
+# 0: no limit. The default leaves 1 MiB for the form around the largest upload.
+KFQ_MAX_REQUEST_BYTES = env_int("KFQ_MAX_REQUEST_BYTES", KFQ_MAX_UPLOAD_TOTAL_BYTES + MIB, unit="bytes")
+# Rendered reader pages kept per process for the data version (articles/caching.py); 0: none.
+KFQ_PAGE_CACHE = env_int("KFQ_PAGE_CACHE", 2000, unit="pages")
+# Seconds a search index write waits for another process's writer before it gives up (LockError; the
+# change then waits in the index backlog).
+KFQ_INDEX_LOCK_TIMEOUT = env_seconds("KFQ_INDEX_LOCK_TIMEOUT", 30.0)
+# Processes `manage.py rebuild_index` writes the Whoosh index with; None: the CPUs, at most 2.
+KFQ_INDEX_PROCS = env_int("KFQ_INDEX_PROCS", None, unit="processes", minimum=1)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -141,8 +206,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 
-# HTTPS: opt-in, because `make serve` and tests speak plain HTTP on 127.0.0.1.
-if env_flag("DJANGO_BEHIND_PROXY"):
+# HTTPS: opt-in, because `make serve` and tests speak plain HTTP on 127.0.0.1. Every variable is checked
+# whether or not it is used, so a mistake shows before the day it matters.
+behind_proxy = env_flag("DJANGO_BEHIND_PROXY")
+hsts_seconds = env_int("DJANGO_HSTS_SECONDS", 365 * 24 * 3600, unit="seconds")
+hsts_include_subdomains = env_flag("DJANGO_HSTS_INCLUDE_SUBDOMAINS")
+hsts_preload = env_flag("DJANGO_HSTS_PRELOAD")
+if behind_proxy:
     # The proxy must overwrite (never pass on) a client's X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if env_flag("DJANGO_SECURE_SSL"):
@@ -151,9 +221,9 @@ if env_flag("DJANGO_SECURE_SSL"):
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 365 * 24 * 3600))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("DJANGO_HSTS_INCLUDE_SUBDOMAINS")
-    SECURE_HSTS_PRELOAD = env_flag("DJANGO_HSTS_PRELOAD")
+    SECURE_HSTS_SECONDS = hsts_seconds
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = hsts_include_subdomains
+    SECURE_HSTS_PRELOAD = hsts_preload
 
 # Admin login throttling (django-axes): after KFQ_LOGIN_FAILURE_LIMIT wrong passwords for one user name
 # from one address, that pair is refused (even with the right password) for the cool-off.
@@ -165,12 +235,10 @@ AUTHENTICATION_BACKENDS = [
 # fixed windows ("60/m", "1000/h"); "off" (or 0) turns the limit off. Counts are kept in files under
 # KFQ_DATA_DIR so every gunicorn worker shares them; file increments are not atomic, so under races the
 # limit errs on the lenient side, which suits a guard against floods (django-ratelimit's check E003).
-KFQ_SEARCH_RATE = os.environ.get("KFQ_SEARCH_RATE", "60/m").strip()
+KFQ_SEARCH_RATE = env.str("KFQ_SEARCH_RATE", default="60/m").strip()
 RATELIMIT_ENABLE = KFQ_SEARCH_RATE.lower() not in ("", "0", "off")
 if RATELIMIT_ENABLE and not re.fullmatch(r"[1-9]\d*/[1-9]?\d*[smhd]", KFQ_SEARCH_RATE):
-    raise ImproperlyConfigured(
-        f"KFQ_SEARCH_RATE must look like 60/m (a count per s, m, h or d) or be off, not {KFQ_SEARCH_RATE!r}"
-    )
+    raise _bad("KFQ_SEARCH_RATE", "a count per s, m, h or d such as 60/m, or off", KFQ_SEARCH_RATE)
 RATELIMIT_USE_CACHE = "ratelimit"
 RATELIMIT_VIEW = "kfq_archive.security.rate_limited"
 CACHES = {
@@ -181,15 +249,16 @@ CACHES = {
     },
 }
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
-if env_flag("DJANGO_BEHIND_PROXY"):
+if behind_proxy:
     RATELIMIT_IP_META_KEY = "kfq_archive.security.forwarded_client_ip"
 
-AXES_FAILURE_LIMIT = int(os.environ.get("KFQ_LOGIN_FAILURE_LIMIT", 5))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("KFQ_LOGIN_COOLOFF_MINUTES", 15)))
+AXES_FAILURE_LIMIT = env_int("KFQ_LOGIN_FAILURE_LIMIT", 5, unit="failed logins", minimum=1)
+# At least a minute: django-axes takes a cool-off of 0 for none, a lockout that never ends.
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("KFQ_LOGIN_COOLOFF_MINUTES", 15, unit="minutes", minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "kfq_archive.security.lockout_response"
-if env_flag("DJANGO_BEHIND_PROXY"):
+if behind_proxy:
     AXES_CLIENT_IP_CALLABLE = "kfq_archive.security.forwarded_client_ip"
 
 ROOT_URLCONF = "kfq_archive.urls"
@@ -210,11 +279,7 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": sqlite.database_options(
-        dj_database_url.config(default=f"sqlite:///{KFQ_DATA_DIR / 'kfq.sqlite3'}", conn_max_age=60)
-    )
-}
+DATABASES = {"default": database(KFQ_DATA_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

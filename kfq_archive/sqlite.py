@@ -1,9 +1,9 @@
 """SQLite, the embedded database: a write-ahead log, synced and checkpointed after the response.
 
-Measured on this archive (20 000 articles, gunicorn, editors' saves through the admin): in SQLite's
-default rollback-journal mode with full sync, a commit of ~1 ms waited 60-800 ms now and then for the
-disk to sync (whatever else the machine had written, such as index segments), and the other worker's
-searches waited for that commit's lock. In WAL mode readers never wait for a writer; with
+Why: in SQLite's default rollback-journal mode with full sync, a commit waits for the disk to sync,
+and with it whatever else the machine has written (such as index segments): now and then hundreds of
+times the commit's own work, an editor's save held up with it, and the other worker's searches waiting
+for that commit's lock (bench/README.md has the measurements). In WAL mode readers never wait for a writer; with
 ``synchronous=NORMAL`` a commit writes the log without syncing it, and the log is synced (and copied
 into the database file) by a checkpoint: right after the response of each request that wrote, and at
 the exit of a process that wrote (a management command). A crash of the process loses nothing

@@ -1,6 +1,6 @@
 """WSGI entry point: ``gunicorn kfq_archive.wsgi --preload``.
 
-Importing it also loads jieba's dictionary with the archive's words (~1 s). With ``--preload`` that
+Importing it also loads jieba's dictionary with the archive's words (slow). With ``--preload`` that
 happens once, in the master, before the workers fork: they share it, and no worker's first search
 waits for it. Without ``--preload`` each worker does it as it starts instead of at its first search.
 """

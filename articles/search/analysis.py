@@ -68,7 +68,7 @@ def dictionary_words() -> tuple[set[str], bool]:
 
 
 def segmenter() -> jieba.Tokenizer:
-    """The process's jieba tokenizer with the archive's dictionary (built on first use, ~1 s)."""
+    """The process's jieba tokenizer with the archive's dictionary (built on first use; slow, so once)."""
     global _jieba, _from_db
     if _jieba is not None and _from_db:
         return _jieba

@@ -124,7 +124,7 @@ def _decode(compressed: bool, data: bytes) -> tuple:
 
 def _head(count: int, compressed: bool, data: bytes) -> bytes:
     """The start of a block's pickle that holds its deltas and weights (5 bytes per pickled int at most,
-    9 per float, a few for marks, tuple ends and memo): a bigram block's positions, ~4/5 of its bytes,
+    9 per float, a few for marks, tuple ends and memo): a bigram block's positions, most of its bytes,
     are never decompressed."""
     return zlib.decompressobj().decompress(data, 32 + 14 * count) if compressed else data
 
@@ -281,7 +281,7 @@ def _map_file(structfile) -> tuple[mmap.mmap, int] | None:
     compound segment's files are parts of one file); None if it is not a file on disk.
 
     A text column is searched in place through the map: reading each candidate's text through Whoosh's
-    file objects (seek, read, copy) costs ~3 times as much. Nothing is copied, so the pages stay the
+    file objects would add a seek, a read and a copy per candidate. Nothing is copied, so the pages stay the
     operating system's cache shared by all workers."""
     inner, position = structfile.file, 0
     if isinstance(inner, SubFile):

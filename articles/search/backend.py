@@ -6,7 +6,7 @@
   text in a column of their own (``BigramText``), where a phrase's uncertain candidates are checked.
 * Integer fields are sortable (date order).
 * Writes wait for Whoosh's lock (one writer at a time across processes) for at most
-  ``WRITE_LOCK_TIMEOUT`` seconds, then raise ``LockError``: never a silent failure, never a background
+  ``KFQ_INDEX_LOCK_TIMEOUT`` seconds (a setting), then raise ``LockError``: never a silent failure, never a background
   thread; when a write returns, the index is up to date.
 * Every document carries ``kfq_hash``, a digest of what was indexed, so ``manage.py check_index``
   can tell a changed article from an unchanged one without re-analysing anything.
@@ -16,9 +16,9 @@
   times; see ``merging``): after the editor's response is sent (see ``signals``), and
   right after any small write that leaves ``MAX_SMALL_SEGMENTS`` small segments (scripts, where no
   response comes). The merged segment is written without the write lock (``merging``), so a save
-  never waits for a merge. Why not on every save: Whoosh merges at tens of milliseconds per document
-  merged, more than the save itself; why at all: every segment costs each search (+37 % measured
-  with ten one-document segments next to 2000 articles).
+  never waits for a merge. Why not on every save: a merge writes every document of the merged
+  segments again, more work than the save itself; why at all: each search opens and reads every
+  segment, so a pile of small ones slows every search (bench/README.md).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import os
 import shutil
 from pathlib import Path
 
-from django.core.exceptions import ImproperlyConfigured
+from django.conf import settings
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.constants import ID
 from haystack.exceptions import SkipDocument
@@ -46,21 +46,8 @@ from .codec import InliningCodec
 
 log = logging.getLogger(__name__)
 
-__all__ = ["HASH_FIELD", "WRITE_LOCK_TIMEOUT", "ArchiveWhooshBackend", "ArchiveWhooshEngine", "LockError"]
+__all__ = ["HASH_FIELD", "ArchiveWhooshBackend", "ArchiveWhooshEngine", "LockError"]
 
-
-def _lock_timeout(raw: str | None) -> float:
-    """KFQ_INDEX_LOCK_TIMEOUT: seconds a write waits for another process's writer (default 30)."""
-    try:
-        value = float(raw) if raw and raw.strip() else 30.0
-    except ValueError:
-        value = -1.0
-    if not 0 <= value < float("inf"):
-        raise ImproperlyConfigured(f"KFQ_INDEX_LOCK_TIMEOUT must be a number of seconds ≥ 0, got {raw!r}")
-    return value
-
-
-WRITE_LOCK_TIMEOUT = _lock_timeout(os.environ.get("KFQ_INDEX_LOCK_TIMEOUT"))  # seconds to wait for another writer
 LOCK_POLL = 0.02  # seconds between attempts to take the lock
 HASH_FIELD = "kfq_hash"
 SMALL_WRITE = 200  # documents; a write this small commits without merging ...
@@ -121,8 +108,11 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         schema.add(HASH_FIELD, STORED())
         return content_field_name, schema
 
-    def writer(self, timeout: float = WRITE_LOCK_TIMEOUT):
-        """A Whoosh writer on the latest generation of the index; ``LockError`` after ``timeout`` s."""
+    def writer(self, timeout: float | None = None):
+        """A Whoosh writer on the latest generation of the index; ``LockError`` after ``timeout`` s
+        (default ``settings.KFQ_INDEX_LOCK_TIMEOUT``)."""
+        if timeout is None:
+            timeout = settings.KFQ_INDEX_LOCK_TIMEOUT
         if not self.setup_complete or (self.use_file_storage and not os.path.isdir(self.path)):
             self.setup()  # first use, or the index folder was deleted: start an empty index
         self.index = self.index.refresh()
@@ -257,7 +247,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         if procs > 1:
             options.update(procs=procs, multisegment=True, batchsize=REBUILD_JOB)
         self.index = self.index.refresh()
-        writer = self.index.writer(timeout=WRITE_LOCK_TIMEOUT, delay=LOCK_POLL, **options)
+        writer = self.index.writer(timeout=settings.KFQ_INDEX_LOCK_TIMEOUT, delay=LOCK_POLL, **options)
         written = 0
         try:
             queryset = index.index_queryset().order_by("pk")

@@ -1,13 +1,13 @@
 """How small writes store their postings: a term found in one document keeps that posting in its entry in
 the term dictionary instead of a block of its own in the postings file.
 
-An editor's save writes a one-article segment of ~1 500 terms, each found once; as Whoosh's blocks,
+An editor's save writes a one-article segment of a thousand or more terms, each found once; as Whoosh's blocks,
 every one is pickled, compressed and written with a pickled header (most of the commit). Kept in
 the term dictionary ("inlined", which Whoosh's format reads as it is; its writer's own switch for
 it, ``inlinelimit``, calls a method that does not exist), the term costs one small pickle.
 
 Whoosh's writer also reads the document's field length from the column just written once for every
-posting (~1 500 reads through its file objects for one article, ~15 % of the commit); here each
+posting (one read through its file objects per term of a one-article segment); here each
 document's length of each field is read once.
 
 Segments written this way record Whoosh's standard codec, so reading them needs nothing from here.

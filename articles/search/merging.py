@@ -1,13 +1,13 @@
 """Merging small segments without keeping saves waiting.
 
-Whoosh merges inside a writer: while it reads the small segments again and writes them as one (a few
-hundred milliseconds for a few dozen articles), it holds the index's write lock, and an editor's save
+Whoosh merges inside a writer: while it reads the small segments again and writes them as one (every
+document's postings once more: longer than a save), it holds the index's write lock, and an editor's save
 arriving meanwhile waits for it. Here the merged segment is written aside, in a scratch folder inside
 the index folder, with no lock on the index; the write lock is taken only to swap it in: check that
 the segments it replaces are all still there, mark in it what was deleted from them meanwhile (a save
 of one of their articles), move its file into the index folder and write the next table of contents —
-a few milliseconds. One merge at a time (``MERGE_LOCK``, not waited for); a scratch folder left by a
-process killed while merging is removed by the next merge.
+no document is read or written under the lock. One merge at a time (``MERGE_LOCK``, not waited for);
+a scratch folder left by a process killed while merging is removed by the next merge.
 
 What is merged: five segments of one size class (live documents 1–4, 5–24, 25–124, …), so each
 document is merged once per class; segments whose documents were all deleted (an article saved
@@ -48,7 +48,8 @@ def segments_to_merge(segments) -> list:
 
     Sizes count live documents. Whoosh's ``MERGE_SMALL`` takes the smallest segments while their total
     stays under a Fibonacci bound: a segment of a dozen documents was merged again with every four
-    one-article saves (~0.6 s each time). By size class, each document is merged once per class.
+    one-article saves (each time more work than those saves). By size class, each document is merged
+    once per class.
     """
     classes: dict[int, list] = {}
     for segment in segments:

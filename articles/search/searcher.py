@@ -1,6 +1,6 @@
 """One Whoosh searcher per process, refreshed when the index on disk changes.
 
-Opening readers for every query (haystack's path) costs ~20x a query on a kept searcher. Here the
+Opening readers for every query (haystack's path) costs more than the query on a kept searcher. Here the
 searcher stays open; before each use a directory listing of the index's table-of-contents files
 (generation number, inode, mtime) says whether a writer has committed since, or the index was
 rebuilt, and only then is the searcher refreshed.
@@ -57,8 +57,8 @@ def _ensure_index() -> None:
 
 def open_index():
     """The index for reading, without memory maps: Whoosh copies each memory-mapped file of a compound
-    segment into a buffer of its own as it opens it (180 ms and ~200 MB per searcher at 20,000
-    articles); read through the file instead, the operating system's cache is shared by all workers."""
+    segment into a buffer of its own as it opens it (time and memory that grow with the index, in every
+    worker); read through the file instead, the operating system's cache is shared by all workers."""
     return FileStorage(str(index_path()), supports_mmap=False).open_index(INDEX_NAME)
 
 
@@ -67,8 +67,8 @@ def open_searcher() -> Searcher:
 
     A commit writes its table of contents first, then deletes the files of the segments it replaced
     (and older tables): a reader that read the previous table just before finds a file gone. Whoosh's
-    ``reader()`` then sleeps 50 ms before reading the table again (seen on every search right after
-    another worker's merge: a quarter of an editor's save-to-searchable time); the newer table is
+    ``reader()`` then sleeps 50 ms before reading the table again (on every search right after another
+    worker's merge, delaying the moment an editor's save becomes searchable); the newer table is
     already there, so it is read again at once (after a millisecond or two if commits go on)."""
     for attempt in range(OPEN_ATTEMPTS):
         try:

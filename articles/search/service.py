@@ -177,7 +177,7 @@ def _author_exact(searcher: Searcher, name: str) -> bool:
 
 # --- matching: document sets as boolean arrays over the searcher's document numbers ------------
 def _cached(view: IndexArrays, key: tuple, compute) -> np.ndarray:
-    """A document set kept per index generation (packed: 2.5 KB per 20,000 documents)."""
+    """A document set kept per index generation (packed: one bit per document)."""
     key = (view.stamp, *key)
     with _cache_lock:
         packed = _docsets.get(key)
@@ -194,8 +194,8 @@ def _cached(view: IndexArrays, key: tuple, compute) -> np.ndarray:
 
 
 # What narrowing a phrase's candidates by one more bigram costs, per posting read, against checking a
-# candidate's text, per candidate. The raw costs measured at 100,000 articles are ~0.11 and ~2 µs, but
-# with the document set made of each read, a ratio of 4 answered the benchmark's queries faster than 16.
+# candidate's text, per candidate. Not the raw costs (a posting is far cheaper than a check): each read
+# also makes a document set, so the weights are closer; bench/README.md tells how they were chosen.
 READ_COST_PER_POSTING = 1.0
 CHECK_COST_PER_CANDIDATE = 4.0
 
@@ -351,7 +351,7 @@ def _sorted_facet(counts: dict) -> list[tuple[str, int]]:
 
 def warm() -> None:
     """Read what every search needs from each segment of the index (facet codes, date order, field
-    lengths: ~0.7 s at 20,000 articles) and close the index's files. In gunicorn's master before the
+    lengths: most of a first search's time) and close the index's files. In gunicorn's master before the
     workers fork (``wsgi``, ``--preload``), so they share these arrays instead of each building them at
     its first search."""
     from .searcher import close

@@ -3,7 +3,7 @@
 A change that alters what an article's index entry holds queues the article's id in the backlog in
 the same transaction as the change (the signal processor and ``sync_on_commit``). Right after the
 commit the process drains: it takes the Whoosh writer (one writer at a time across processes, waiting
-at most ``WRITE_LOCK_TIMEOUT`` seconds), reads the rows, indexes the visible ones among their articles,
+at most ``KFQ_INDEX_LOCK_TIMEOUT`` seconds), reads the rows, indexes the visible ones among their articles,
 removes the others, commits the index, and only then deletes the rows it read. Anything that stops it
 in between (a lock timeout, an exception, a killed process) leaves the rows for the next drain: the next
 change anywhere takes up to ``DRAIN_EXTRA`` of them along with its own, an ingest run and
@@ -137,11 +137,9 @@ def _take_rows(own: set[int] | None, limit: int | None, skip: set[int], lock=Fal
 
 @contextmanager
 def locked_writer(backend, timeout: float | None = None):
-    """The Whoosh writer (``LockError`` after ``timeout`` s, default WRITE_LOCK_TIMEOUT); cancelled if the
+    """The Whoosh writer (``LockError`` after ``timeout`` s, default KFQ_INDEX_LOCK_TIMEOUT); cancelled if the
     block raises. The block commits it (``backend.commit``) or cancels it."""
-    from .backend import WRITE_LOCK_TIMEOUT
-
-    writer = backend.writer(WRITE_LOCK_TIMEOUT if timeout is None else timeout)
+    writer = backend.writer(timeout)
     try:
         yield writer
     except BaseException:

@@ -78,14 +78,18 @@ def test_not_found_is_neither_validated_nor_kept(client):
     assert not response.has_header("ETag")
 
 
-def test_the_page_cache_size_is_checked():
-    from django.core.exceptions import ImproperlyConfigured
+@pytest.mark.usefixtures("indexed_seeds")
+def test_with_a_page_cache_of_zero_every_page_is_rendered(client, settings):
+    from articles.caching import forget_pages
 
-    from articles.caching import _page_cache_size
-
-    assert _page_cache_size(None) == 2000 and _page_cache_size("0") == 0 and _page_cache_size(" 50 ") == 50
-    with pytest.raises(ImproperlyConfigured, match="KFQ_PAGE_CACHE"):
-        _page_cache_size("many")
+    settings.KFQ_PAGE_CACHE = 0  # read when a page would be kept
+    forget_pages()
+    url = Article.objects.get(title__contains="做强现代医药产业").get_absolute_url()
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(url)
+    assert second.content == first.content
+    assert len(queries) > 1  # rendered again, not only the data version asked
 
 
 def test_kept_pages_are_bounded_by_their_bytes_as_well_as_their_number():

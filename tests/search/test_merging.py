@@ -48,12 +48,12 @@ def five_articles_saved() -> list:
 
 
 @pytest.mark.usefixtures("two_pages")
-def test_saves_made_while_a_merge_is_written_do_not_wait_and_are_kept(monkeypatch):
+def test_saves_made_while_a_merge_is_written_do_not_wait_and_are_kept(monkeypatch, settings):
     articles = five_articles_saved()
     before = segment_count()
 
     def saves_meanwhile():
-        monkeypatch.setattr(backend_module, "WRITE_LOCK_TIMEOUT", 0)  # a save that had to wait would fail
+        settings.KFQ_INDEX_LOCK_TIMEOUT = 0  # a save that had to wait would fail
         save_titles(articles[4], ["合并期间的标题"])  # deletes its copy in a segment being merged
         save_titles(visible()[6], ["另一篇合并期间"])
         assert ids("合并期间的标题") == [articles[4].pk]  # searchable before the merge is swapped in

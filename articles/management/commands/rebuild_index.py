@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import time
 
+from django.conf import settings
 from django.core.management.base import CommandError
 from haystack import connections
 from haystack.management.commands.rebuild_index import Command as HaystackRebuild
@@ -24,13 +25,8 @@ MAX_DEFAULT_PROCS = 2
 
 
 def default_procs() -> int:
-    """KFQ_INDEX_PROCS, else the number of CPUs (at most MAX_DEFAULT_PROCS)."""
-    raw = os.environ.get("KFQ_INDEX_PROCS", "").strip()
-    if raw:
-        if not raw.isdigit() or int(raw) < 1:
-            raise CommandError(f"KFQ_INDEX_PROCS 必须是正整数 / must be a whole number ≥ 1, got {raw!r}")
-        return int(raw)
-    return max(1, min(MAX_DEFAULT_PROCS, os.cpu_count() or 1))
+    """settings.KFQ_INDEX_PROCS, else the number of CPUs (at most MAX_DEFAULT_PROCS)."""
+    return settings.KFQ_INDEX_PROCS or max(1, min(MAX_DEFAULT_PROCS, os.cpu_count() or 1))
 
 
 class Command(HaystackRebuild):
