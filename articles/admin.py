@@ -1,7 +1,9 @@
 """The editors' admin: upload an issue's pages, check the parse, publish, correct, re-parse.
 
-Every change goes through ``articles.services`` (the same ingest as ``manage.py ingest``), is written to
-the admin history (LogEntry) and is reflected in the search index before the request returns.
+Uploads, publishing, re-parses, merges and splits go through ``articles.services`` (the same code as the
+management commands); every change is written to the admin history (LogEntry). The search index follows
+by one mechanism, the search app's signal handlers (``articles.search.signals``): a change reaches it right
+after its transaction commits, before the request returns. The admin keeps no index bookkeeping of its own.
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ from .services.editing import (
     restore_revision,
     set_published,
     split_article,
-    sync_search_index,
 )
 from .services.ingest import CREATED, reparse_page
 from .services.upload import FileRefusedError, UploadError, ingest_files, prepare_upload
@@ -243,16 +244,6 @@ class IssueAdmin(NulFreeSearchMixin, PublishActionsMixin, RevisionedChangeMixin,
         super().save_model(request, obj, form, change)
         if "is_published" in form.changed_data:
             set_published(Issue.objects.filter(pk=obj.pk), obj.is_published, user=request.user)
-
-    def delete_queryset(self, request, queryset):
-        ids = list(Article.objects.filter(page__issue__in=queryset).values_list("pk", flat=True))
-        super().delete_queryset(request, queryset)
-        sync_search_index(ids)
-
-    def delete_model(self, request, obj):
-        ids = list(Article.objects.filter(page__issue=obj).values_list("pk", flat=True))
-        super().delete_model(request, obj)
-        sync_search_index(ids)
 
 
 # --- pages: upload, preview, publish, re-parse -----------------------------------------------------------
@@ -518,21 +509,6 @@ class PageAdmin(PublishActionsMixin, RevisionedChangeMixin, admin.ModelAdmin):
                     messages.WARNING,
                 )
 
-    def delete_queryset(self, request, queryset):
-        ids = list(Article.objects.filter(page__in=queryset).values_list("pk", flat=True))
-        super().delete_queryset(request, queryset)
-        sync_search_index(ids)
-
-    def delete_model(self, request, obj):
-        ids = list(obj.articles.values_list("pk", flat=True))
-        super().delete_model(request, obj)
-        sync_search_index(ids)
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if {"is_published", "issue", "label"} & set(form.changed_data):
-            sync_search_index(obj.articles.values_list("pk", flat=True))
-
 
 # --- articles ------------------------------------------------------------------------------------------
 
@@ -648,23 +624,12 @@ class ArticleAdmin(PublishActionsMixin, RevisionedChangeMixin, admin.ModelAdmin)
         if edited and not article.edited_by_hand:
             Article.objects.filter(pk=article.pk).update(edited_by_hand=True)
             article.edited_by_hand = True
-        sync_search_index([article.pk])
 
     def construct_change_message(self, request, form, formsets, add=False):
         message = super().construct_change_message(request, form, formsets, add)
         if set(form.changed_data) - {"is_published"} or any(formset.has_changed() for formset in formsets):
             message.append({"changed": {"fields": ["人工修订"]}})
         return message
-
-    def delete_queryset(self, request, queryset):
-        ids = list(queryset.values_list("pk", flat=True))
-        super().delete_queryset(request, queryset)
-        sync_search_index(ids)
-
-    def delete_model(self, request, obj):
-        pk = obj.pk
-        super().delete_model(request, obj)
-        sync_search_index([pk])
 
     # merge
 
@@ -810,21 +775,6 @@ class ZoneAdmin(NulFreeSearchMixin, admin.ModelAdmin):
     @admin.display(description="提及文章数", ordering="n_articles")
     def articles_count(self, zone):
         return zone.n_articles
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and {"name", "short", "aliases", "city", "county", "kind", "level"} & set(form.changed_data):
-            sync_search_index(Article.objects.filter(zones=obj).values_list("pk", flat=True))
-
-    def delete_queryset(self, request, queryset):
-        ids = list(Article.objects.filter(zones__in=queryset).values_list("pk", flat=True))
-        super().delete_queryset(request, queryset)
-        sync_search_index(ids)
-
-    def delete_model(self, request, obj):
-        ids = list(Article.objects.filter(zones=obj).values_list("pk", flat=True))
-        super().delete_model(request, obj)
-        sync_search_index(ids)
 
     @admin.action(description="把所选开发区（别称/重复）并入另一个开发区…", permissions=["change", "delete"])
     def merge_into(self, request, queryset):
