@@ -120,23 +120,42 @@ def confirm_publishing(model_admin, request, doubts, hidden, form_action, cancel
     return TemplateResponse(request, "admin/articles/publish_confirm.html", context)
 
 
+# What the message after 公开 / 撤下 calls the objects switched (an issue's switch publishes its pages too).
+PUBLISH_NOUNS = {Issue: "期（含其版面）", Page: "版面", Article: "文章"}
+
+
+def switch_published(model_admin, request, queryset, published: bool) -> None:
+    """公开 / 撤下 issues, pages or articles through the publishing service, each object's history entry
+    written in the switch's own transaction; the editor is told how many."""
+    entries = []
+
+    def record(obj, message):
+        entries.append(model_admin.log_change(request, obj, message))
+
+    set_published(queryset, published, user=request.user, record=record)
+    verb = "公开" if published else "撤下"
+    model_admin.message_user(request, f"已{verb} {len(entries)} 个{PUBLISH_NOUNS[queryset.model]}。", messages.SUCCESS)
+
+
 class PublishActionsMixin:
-    """公开 / 撤下 for issues, pages and articles, logged per object and synced to search."""
+    """The 公开 / 撤下 actions of issues, pages and articles; publishing asks once more when the parser
+    had doubts about what readers would see."""
 
-    publish_noun = ""
+    @admin.action(description="公开所选%(verbose_name_plural)s", permissions=["change"])
+    def publish(self, request, queryset):
+        if request.POST.get("confirm") != "yes":
+            doubts = publish_doubts(queryset)
+            if doubts:
+                hidden = [("action", "publish")] + [
+                    (helpers.ACTION_CHECKBOX_NAME, obj.pk) for obj in queryset.only("pk")
+                ]
+                changelist = reverse(f"admin:articles_{queryset.model._meta.model_name}_changelist")
+                return confirm_publishing(self, request, doubts, hidden, changelist, changelist)
+        switch_published(self, request, queryset, True)
 
-    def _set_published(self, request, queryset, published: bool, noun: str = ""):
-        objects = list(queryset)
-        verb = "公开" if published else "撤下"
-        # The change and its history entries commit together or not at all.
-        with transaction.atomic():
-            set_published(
-                queryset.model.objects.filter(pk__in=[obj.pk for obj in objects]), published, user=request.user
-            )
-            for obj in objects:
-                flag = "is_published=True" if published else "is_published=False"
-                self.log_change(request, obj, f"{verb}（{flag}）")
-        self.message_user(request, f"已{verb} {len(objects)} 个{noun or self.publish_noun}。", messages.SUCCESS)
+    @admin.action(description="撤下所选%(verbose_name_plural)s（读者不可见）", permissions=["change"])
+    def unpublish(self, request, queryset):
+        switch_published(self, request, queryset, False)
 
 
 class RevisionedChangeMixin:
@@ -172,22 +191,6 @@ class RevisionedChangeMixin:
         context["conflict"] = getattr(context.get("adminform") and context["adminform"].form, "conflict", None)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    @admin.action(description="公开所选%(verbose_name_plural)s", permissions=["change"])
-    def publish(self, request, queryset):
-        if request.POST.get("confirm") != "yes":
-            doubts = publish_doubts(queryset)
-            if doubts:
-                hidden = [("action", "publish")] + [
-                    (helpers.ACTION_CHECKBOX_NAME, obj.pk) for obj in queryset.only("pk")
-                ]
-                changelist = reverse(f"admin:articles_{queryset.model._meta.model_name}_changelist")
-                return confirm_publishing(self, request, doubts, hidden, changelist, changelist)
-        self._set_published(request, queryset, True)
-
-    @admin.action(description="撤下所选%(verbose_name_plural)s（读者不可见）", permissions=["change"])
-    def unpublish(self, request, queryset):
-        self._set_published(request, queryset, False)
-
 
 # --- issues --------------------------------------------------------------------------------------------
 
@@ -214,7 +217,6 @@ class PageInline(admin.TabularInline):
 
 @admin.register(Issue)
 class IssueAdmin(NulFreeSearchMixin, PublishActionsMixin, RevisionedChangeMixin, admin.ModelAdmin):
-    publish_noun = "期（含其版面）"
     form = IssueForm
     list_display = ("label", "year", "number", "date", "is_published", "pages_count", "articles_count")
     list_filter = ("is_published", "year")
@@ -251,7 +253,6 @@ class IssueAdmin(NulFreeSearchMixin, PublishActionsMixin, RevisionedChangeMixin,
 
 @admin.register(Page)
 class PageAdmin(PublishActionsMixin, RevisionedChangeMixin, admin.ModelAdmin):
-    publish_noun = "版面"
     form = PageForm
     list_display = (
         "__str__",
@@ -469,12 +470,12 @@ class PageAdmin(PublishActionsMixin, RevisionedChangeMixin, admin.ModelAdmin):
                 raise PermissionDenied
             issues = Issue.objects.filter(pages__in=pages).distinct()
             with transaction.atomic():
-                self._set_published(request, issues, published, noun=IssueAdmin.publish_noun)
+                switch_published(self, request, issues, published)
                 if published:
                     # Pages without an issue are published with the others.
-                    self._set_published(request, pages.filter(issue__isnull=True), True)
+                    switch_published(self, request, pages.filter(issue__isnull=True), True)
         else:
-            self._set_published(request, pages, published)
+            switch_published(self, request, pages, published)
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
             target = reverse("admin:index")
         return HttpResponseRedirect(target)
@@ -528,7 +529,6 @@ class CaptionInline(admin.StackedInline):
 
 @admin.register(Article)
 class ArticleAdmin(PublishActionsMixin, RevisionedChangeMixin, admin.ModelAdmin):
-    publish_noun = "文章"
     form = ArticleForm
     list_display = (
         "display_title",
