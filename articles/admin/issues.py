@@ -52,7 +52,7 @@ class IssueAdmin(NulFreeSearchMixin, PublishActionsMixin, RevisionedChangeMixin,
             super()
             .get_queryset(request)
             .annotate(n_pages=Count("pages", distinct=True), n_articles=Count("pages__articles", distinct=True))
-            .order_by(*Issue._meta.ordering)
+            .newest_first()
         )
 
     @admin.display(description="版面数", ordering="n_pages")
