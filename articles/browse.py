@@ -1,5 +1,6 @@
-"""What the reader-facing pages compute: orderings, counts, the tile map, the coverage chart, highlighting
-and citations. Only ``Article.objects.visible()`` articles are ever counted or listed."""
+"""What the reader-facing pages compute: counts, the tile map, the coverage chart, highlighting and
+citations. Only ``Article.objects.visible()`` articles are ever counted (what is visible and in which
+order: the models' querysets)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -18,27 +19,6 @@ from .places import TILE_POSITIONS
 UNTITLED = "（无标题）"
 UNKNOWN = "未知"
 PAPER = "科学导报·开发区建设专刊"
-
-
-def visible_articles() -> QuerySet[Article]:
-    return Article.objects.visible()
-
-
-def newest_first(articles: QuerySet[Article]) -> QuerySet[Article]:
-    """Known issues newest first (year, number, date); pages of unknown issue after them, newest upload first."""
-    return articles.order_by(
-        F("page__issue__year").desc(nulls_last=True),
-        F("page__issue__number").desc(nulls_last=True),
-        F("page__issue__date").desc(nulls_last=True),
-        F("page__created_at").desc(),
-        F("page_id").desc(),
-        "position",
-    )
-
-
-def reading_order(articles: QuerySet[Article]) -> QuerySet[Article]:
-    """The order of a printed issue: page by page (版次), then position on the page."""
-    return articles.order_by("page__label", "page__source_file", "page_id", "position")
 
 
 def display_title(article: Article, words: int = 20) -> str:
@@ -57,36 +37,23 @@ def display_title(article: Article, words: int = 20) -> str:
 
 def city_counts() -> dict[int, int]:
     """City id -> visible articles of that city."""
-    rows = visible_articles().exclude(city=None).values("city").annotate(n=Count("id")).values_list("city", "n")
+    rows = Article.objects.visible().exclude(city=None).values("city").annotate(n=Count("id")).values_list("city", "n")
     return dict(rows)
 
 
-def public_zones() -> QuerySet[Zone]:
-    """Zones readers may see: the reference list, and zones discovered in text once an article naming
-    them is visible (one known only from a page still in preview is not announced)."""
-    visible = visible_articles()
-    named = Q(pk__in=visible.exclude(zone=None).values("zone_id")) | Q(
-        pk__in=Article.zones.through.objects.filter(article_id__in=visible.values("id")).values("zone_id")
-    )
-    return Zone.objects.filter(Q(source=Zone.Source.GAZETTEER) | named)
-
-
-def zone_articles(zone: Zone) -> QuerySet[Article]:
-    """Visible articles about the zone (primary zone) or mentioning it."""
-    return visible_articles().filter(Q(zone=zone) | Q(zones=zone)).distinct()
-
-
 def zone_counts() -> Counter:
-    """Zone id -> visible articles naming it (as primary zone or mention); the same as ``zone_articles``."""
-    visible_ids = visible_articles().values("id")
-    pairs = set(Article.zones.through.objects.filter(article_id__in=visible_ids).values_list("zone_id", "article_id"))
-    pairs |= set(visible_articles().exclude(zone=None).values_list("zone_id", "id"))
+    """Zone id -> visible articles naming it (as primary zone or mention); the same as ``about_zone``."""
+    visible = Article.objects.visible()
+    pairs = set(
+        Article.zones.through.objects.filter(article_id__in=visible.values("id")).values_list("zone_id", "article_id")
+    )
+    pairs |= set(visible.exclude(zone=None).values_list("zone_id", "id"))
     return Counter(zone_id for zone_id, _ in pairs)
 
 
 def related_zones(zone: Zone, limit: int = 8) -> list[tuple[Zone, int]]:
     """Zones mentioned in the same visible articles, most shared articles first."""
-    ids = zone_articles(zone).values("id")
+    ids = Article.objects.visible().about_zone(zone).values("id")
     rows = (
         Article.zones.through.objects.filter(article_id__in=ids)
         .exclude(zone_id=zone.pk)

@@ -6,13 +6,13 @@ import datetime
 import re
 
 from django.contrib.syndication.views import Feed
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from . import browse
-from .models import City
-from .places import SLUG_CODES
+from .models import Article, City, Zone
 
 ITEMS = 30
 SITE = "开发区建设专刊数字档案"
@@ -56,10 +56,10 @@ class LatestArticles(Feed):
         return "/"
 
     def articles(self, obj):
-        return browse.visible_articles()
+        return Article.objects.visible()
 
     def items(self, obj=None):
-        articles = browse.newest_first(self.articles(obj)).select_related("page__issue", "zone", "city")
+        articles = self.articles(obj).newest_first().select_related("page__issue", "zone", "city")
         return articles.prefetch_related("authorships__author")[:ITEMS]
 
     def item_title(self, item):
@@ -92,7 +92,7 @@ class LatestArticlesAtom(LatestArticles):
 
 class ZoneArticles(LatestArticles):
     def get_object(self, request, pk):
-        return get_object_or_404(browse.public_zones(), pk=pk)
+        return get_object_or_404(Zone.objects.visible(), pk=pk)
 
     def title(self, obj):
         return f"{obj.name} · {SITE}"
@@ -104,7 +104,7 @@ class ZoneArticles(LatestArticles):
         return obj.get_absolute_url()
 
     def articles(self, obj):
-        return browse.zone_articles(obj)
+        return Article.objects.visible().about_zone(obj)
 
 
 class ZoneArticlesAtom(ZoneArticles):
@@ -116,7 +116,10 @@ class ZoneArticlesAtom(ZoneArticles):
 
 class CityArticles(LatestArticles):
     def get_object(self, request, slug):
-        return get_object_or_404(City, code=SLUG_CODES.get(slug, slug))
+        city = City.objects.by_slug(slug)
+        if city is None:
+            raise Http404("no such city")
+        return city
 
     def title(self, obj):
         return f"{obj.name} · {SITE}"
@@ -128,7 +131,7 @@ class CityArticles(LatestArticles):
         return obj.get_absolute_url()
 
     def articles(self, obj):
-        return browse.visible_articles().filter(city=obj)
+        return Article.objects.visible().filter(city=obj)
 
 
 class CityArticlesAtom(CityArticles):

@@ -1,8 +1,24 @@
-"""The archive: places and zones, issues and pages as uploaded, and the articles parsed from them."""
+"""The archive: places and zones, issues and pages as uploaded, and the articles parsed from them.
+
+What readers may see and in which order is said once, on the models' querysets: ``visible()`` for zones,
+issues, pages and articles, ``newest_first()`` and ``in_reading_order()``, and the lookups of the
+reader pages' URLs (``City.objects.by_slug``, ``Issue.objects.by_key``).
+"""
+
+import datetime
+import re
 
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+
+from .places import SLUG_CODES, city_slug
+
+
+class CityQuerySet(models.QuerySet):
+    def by_slug(self, slug: str) -> "City | None":
+        """The city of a URL slug (its pinyin, or its division code)."""
+        return self.filter(code=SLUG_CODES.get(slug, slug)).first()
 
 
 class City(models.Model):
@@ -11,6 +27,8 @@ class City(models.Model):
     name = models.CharField("名称", max_length=20, unique=True)  # 太原市
     short = models.CharField("简称", max_length=10, unique=True)  # 太原
     code = models.CharField("区划代码", max_length=6, unique=True)  # 140100 (GB/T 2260)
+
+    objects = CityQuerySet.as_manager()
 
     class Meta:
         ordering = ("code",)
@@ -21,8 +39,6 @@ class City(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        from .places import city_slug
-
         return reverse("city", args=[city_slug(self.code)])
 
 
@@ -42,6 +58,22 @@ class County(models.Model):
 
     def __str__(self) -> str:
         return f"{self.city.short}{self.name}"
+
+
+class ZoneQuerySet(models.QuerySet):
+    def visible(self) -> "ZoneQuerySet":
+        """Zones readers may see: the reference list, and zones discovered in text once an article naming
+        them is visible (one known only from a page still in preview is not announced)."""
+        return self.filter(Q(source=Zone.Source.GAZETTEER) | self._named_in(Article.objects.visible()))
+
+    def named_in(self, articles: "ArticleQuerySet") -> "ZoneQuerySet":
+        """Zones that one of ``articles`` names, as its primary zone or a mention."""
+        return self.filter(self._named_in(articles))
+
+    @staticmethod
+    def _named_in(articles: "ArticleQuerySet") -> Q:
+        mentions = Article.zones.through.objects.filter(article_id__in=articles.values("id"))
+        return Q(pk__in=articles.exclude(zone=None).values("zone_id")) | Q(pk__in=mentions.values("zone_id"))
 
 
 class Zone(models.Model):
@@ -77,6 +109,8 @@ class Zone(models.Model):
     uncertain = models.BooleanField("待核实", default=False)
     notes = models.TextField("备注", blank=True)
 
+    objects = ZoneQuerySet.as_manager()
+
     class Meta:
         ordering = ("name",)
         indexes = (models.Index(fields=["source"]),)
@@ -90,6 +124,36 @@ class Zone(models.Model):
         return reverse("zone", args=[self.pk])
 
 
+# An issue's key in its URL (``Issue.get_absolute_url``): 2024-16, 2024-04-26 or id-7.
+ISSUE_KEY = re.compile(r"^(?:(?P<year>\d{4})-(?P<number>\d{1,3})|(?P<date>\d{4}-\d{2}-\d{2})|id-(?P<pk>\d+))$")
+
+
+class IssueQuerySet(models.QuerySet):
+    def visible(self) -> "IssueQuerySet":
+        """Issues readers may see."""
+        return self.filter(is_published=True)
+
+    def newest_first(self) -> "IssueQuerySet":
+        """``Meta.ordering``, said again: Django leaves it out of a query that groups (annotated counts)."""
+        return self.order_by(*self.model._meta.ordering)
+
+    def by_key(self, key: str) -> "Issue | None":
+        """The issue a URL key names; on a date, the issue known only by that date (its own URL is this
+        one) before a numbered one of the same day. None for a key of no issue, or no key at all."""
+        match = ISSUE_KEY.match(key)
+        if not match:
+            return None
+        if match["year"]:
+            return self.filter(year=int(match["year"]), number=int(match["number"])).first()
+        if match["date"]:
+            try:
+                date = datetime.date.fromisoformat(match["date"])
+            except ValueError:
+                return None
+            return self.filter(date=date).order_by(F("number").asc(nulls_first=True)).first()
+        return self.filter(pk=int(match["pk"])).first()
+
+
 class Issue(models.Model):
     """One issue of the supplement, e.g. 2024年第16期."""
 
@@ -99,6 +163,8 @@ class Issue(models.Model):
     is_published = models.BooleanField("公开", default=True)
     # Raised by every saved change; an editor's form carries the value it was opened at (optimistic locking).
     version = models.PositiveIntegerField("版本", default=1, editable=False)
+
+    objects = IssueQuerySet.as_manager()
 
     class Meta:
         # Newest first, what is unknown last: PostgreSQL puts NULL first in a descending order, SQLite last.
@@ -132,6 +198,16 @@ class Issue(models.Model):
         return f"{self.year or '?'}-?"
 
 
+class PageQuerySet(models.QuerySet):
+    def visible(self) -> "PageQuerySet":
+        """Pages readers may see: the page and its issue (if any) are published."""
+        return self.filter(is_published=True).filter(Q(issue=None) | Q(issue__is_published=True))
+
+    def in_reading_order(self) -> "PageQuerySet":
+        """Page by page as printed (版次), then as uploaded."""
+        return self.order_by("label", "source_file", "pk")
+
+
 class Page(models.Model):
     """One uploaded page file, kept byte for byte so it can be parsed again."""
 
@@ -152,6 +228,8 @@ class Page(models.Model):
     is_published = models.BooleanField("公开", default=True)
     version = models.PositiveIntegerField("版本", default=1, editable=False)
     created_at = models.DateTimeField("导入时间", auto_now_add=True)
+
+    objects = PageQuerySet.as_manager()
 
     class Meta:
         ordering = ("issue", "label", "source_file")
@@ -188,6 +266,35 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(is_published=True, page__is_published=True).filter(
             Q(page__issue__isnull=True) | Q(page__issue__is_published=True)
         )
+
+    def newest_first(self) -> "ArticleQuerySet":
+        """Known issues newest first (year, number, date); pages of unknown issue after them, newest upload
+        first; then the order on the page."""
+        return self.order_by(
+            F("page__issue__year").desc(nulls_last=True),
+            F("page__issue__number").desc(nulls_last=True),
+            F("page__issue__date").desc(nulls_last=True),
+            F("page__created_at").desc(),
+            F("page_id").desc(),
+            "position",
+        )
+
+    def in_reading_order(self) -> "ArticleQuerySet":
+        """The order of a printed issue: page by page (版次), then position on the page."""
+        return self.order_by("page__label", "page__source_file", "page_id", "position")
+
+    def printed_with(self, article: "Article") -> "ArticleQuerySet":
+        """Those of the article's issue; of its page when the issue is unknown."""
+        if article.page.issue_id is None:
+            return self.filter(page=article.page_id)
+        return self.filter(page__issue=article.page.issue_id)
+
+    def about_zone(self, zone: "Zone") -> "ArticleQuerySet":
+        """Those about the zone (their primary zone) or mentioning it."""
+        return self.filter(Q(zone=zone) | Q(zones=zone)).distinct()
+
+    def by_author(self, author: "Author") -> "ArticleQuerySet":
+        return self.filter(authorships__author=author).distinct()
 
     def with_related(self) -> "ArticleQuerySet":
         """Loads what ``article_record`` and listings read, in a fixed number of queries."""

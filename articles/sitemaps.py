@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Q
 from django.urls import reverse
 
-from . import browse
-from .models import Author, City, Issue, Page, Zone
+from .models import Article, Author, City, Issue, Page, Zone
 
 
 class StaticPages(Sitemap):
@@ -26,7 +24,7 @@ class Articles(Sitemap):
     limit = 5000
 
     def items(self):
-        return browse.visible_articles().order_by("pk")
+        return Article.objects.visible().order_by("pk")
 
     def lastmod(self, item):
         return item.updated_at
@@ -43,29 +41,28 @@ class Zones(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        visible = browse.visible_articles().values("id")
-        return Zone.objects.filter(Q(articles__in=visible) | Q(primary_articles__in=visible)).distinct().order_by("pk")
+        return Zone.objects.named_in(Article.objects.visible()).order_by("pk")
 
 
 class Issues(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        return Issue.objects.filter(is_published=True).order_by("pk")
+        return Issue.objects.visible().order_by("pk")
 
 
 class Pages(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        return Page.objects.filter(is_published=True).filter(Q(issue=None) | Q(issue__is_published=True)).order_by("pk")
+        return Page.objects.visible().order_by("pk")
 
 
 class Authors(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        visible = browse.visible_articles().values("id")
+        visible = Article.objects.visible().values("id")
         return Author.objects.filter(authorships__article__in=visible).distinct().order_by("pk")
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
 import logging
 import re
 from collections import defaultdict
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_safe
 from . import browse
 from .caching import conditional_page, kept_for_version
 from .models import Article, ArticleAuthor, Author, City, Issue, Page, Zone
-from .places import SLUG_CODES, city_slug
+from .places import city_slug
 from .search.unavailable import SearchUnavailable
 from .services import identity
 
@@ -54,16 +53,15 @@ def listing(articles):
 @require_safe
 @conditional_page
 def home(request):
-    visible = browse.visible_articles()
+    visible = Article.objects.visible()
     latest_issue = (
-        Issue.objects.filter(is_published=True, pages__is_published=True, pages__articles__in=visible)
+        Issue.objects.visible()
+        .filter(pages__is_published=True, pages__articles__in=visible)
         .distinct()
-        .order_by(*Issue._meta.ordering)
+        .newest_first()
         .first()
     )
-    latest_issue_articles = (
-        listing(browse.reading_order(visible.filter(page__issue=latest_issue))) if latest_issue else []
-    )
+    latest_issue_articles = listing(visible.filter(page__issue=latest_issue).in_reading_order()) if latest_issue else []
     counts = browse.zone_counts()
     names = dict(Zone.objects.filter(pk__in=counts).values_list("pk", "name"))
     top = sorted(counts.items(), key=lambda item: (-item[1], names[item[0]]))[:10]
@@ -73,33 +71,30 @@ def home(request):
         "latest_issue": latest_issue,
         "latest_issue_articles": latest_issue_articles,
         "top_zones": [(top_zones[pk], n) for pk, n in top],
-        "recent": listing(browse.newest_first(visible))[:10],
+        "recent": listing(visible.newest_first())[:10],
         "article_total": visible.count(),
         "zone_total": len(counts),
     }
     return render(request, "articles/home.html", context)
 
 
-def city_by_slug(slug: str) -> City:
-    code = SLUG_CODES.get(slug, slug)
-    return get_object_or_404(City, code=code)
-
-
 @require_safe
 @conditional_page
 def city(request, slug):
-    city = city_by_slug(slug)
+    city = City.objects.by_slug(slug)
+    if city is None:
+        raise Http404("no such city")
     counts = browse.zone_counts()
-    shown = browse.public_zones().filter(city=city).select_related("county")
+    shown = Zone.objects.visible().filter(city=city).select_related("county")
     zones = [(zone, counts.get(zone.pk, 0)) for zone in shown]
     zones.sort(key=lambda pair: (-pair[1], pair[0].name))
-    articles = browse.visible_articles().filter(city=city)
+    articles = Article.objects.visible().filter(city=city)
     context = {
         "city": city,
         "slug": city_slug(city.code),
         "zones": zones,
         "article_count": articles.count(),
-        "page_obj": paginate(request, listing(browse.newest_first(articles))),
+        "page_obj": paginate(request, listing(articles.newest_first())),
         "map": browse.tile_map(),
     }
     return render(request, "articles/city.html", context)
@@ -110,7 +105,7 @@ def city(request, slug):
 def zone_list(request):
     counts = browse.zone_counts()
     groups = defaultdict(list)
-    for zone in browse.public_zones().select_related("city", "county"):
+    for zone in Zone.objects.visible().select_related("city", "county"):
         groups[zone.city_id].append((zone, counts.get(zone.pk, 0)))
     cities = [(city, groups.get(city.pk, [])) for city in City.objects.all()]
     context = {
@@ -124,40 +119,37 @@ def zone_list(request):
 @require_safe
 @conditional_page
 def zone(request, pk):
-    zone = get_object_or_404(browse.public_zones().select_related("city", "county"), pk=pk)
-    articles = browse.zone_articles(zone)
+    zone = get_object_or_404(Zone.objects.visible().select_related("city", "county"), pk=pk)
+    articles = Article.objects.visible().about_zone(zone)
     context = {
         "zone": zone,
         "article_count": articles.count(),
         "primary_count": articles.filter(zone=zone).count(),
-        "page_obj": paginate(request, listing(browse.newest_first(articles))),
+        "page_obj": paginate(request, listing(articles.newest_first())),
         "chart": browse.coverage_chart(articles),
         "related": browse.related_zones(zone),
     }
     return render(request, "articles/zone.html", context)
 
 
-def published_issues():
-    return Issue.objects.filter(is_published=True)
-
-
 @require_safe
 @conditional_page
 def issue_list(request):
-    visible = browse.visible_articles()
+    visible = Article.objects.visible()
     issues = (
-        published_issues()
+        Issue.objects.visible()
         .annotate(
             article_count=Count("pages__articles", filter=Q(pages__articles__in=visible), distinct=True),
             page_count=Count("pages", filter=Q(pages__is_published=True), distinct=True),
         )
-        .order_by(*Issue._meta.ordering)
+        .newest_first()
     )
     years = defaultdict(list)
     for issue in issues:
         years[issue.year].append(issue)
     unknown_pages = (
-        Page.objects.filter(issue=None, is_published=True)
+        Page.objects.visible()
+        .filter(issue=None)
         .annotate(article_count=Count("articles", filter=Q(articles__in=visible), distinct=True))
         .order_by("-created_at", "-pk")
     )
@@ -168,34 +160,11 @@ def issue_list(request):
     return render(request, "articles/issue_list.html", context)
 
 
-ISSUE_KEY = re.compile(r"^(?:(?P<year>\d{4})-(?P<number>\d{1,3})|(?P<date>\d{4}-\d{2}-\d{2})|id-(?P<pk>\d+))$")
-
-
-def issue_by_key(key: str) -> Issue:
-    match = ISSUE_KEY.match(key)
-    if not match:
-        raise Http404("no such issue")
-    issues = published_issues()
-    if match["year"]:
-        return get_object_or_404(issues, year=int(match["year"]), number=int(match["number"]))
-    if match["date"]:
-        try:
-            date = datetime.date.fromisoformat(match["date"])
-        except ValueError as error:
-            raise Http404("no such issue") from error
-        # The issue known only by its date (its own URL is this one) before a numbered one of the same day.
-        found = issues.filter(date=date).order_by(F("number").asc(nulls_first=True)).first()
-        if found is None:
-            raise Http404("no such issue")
-        return found
-    return get_object_or_404(issues, pk=int(match["pk"]))
-
-
 def page_articles(pages):
     return pages.prefetch_related(
         Prefetch(
             "articles",
-            queryset=listing(browse.visible_articles().order_by("position")),
+            queryset=listing(Article.objects.visible().order_by("position")),
             to_attr="visible",
         )
     )
@@ -204,8 +173,10 @@ def page_articles(pages):
 @require_safe
 @conditional_page
 def issue(request, key):
-    issue = issue_by_key(key)
-    pages = page_articles(issue.pages.filter(is_published=True).order_by("label", "source_file", "pk"))
+    issue = Issue.objects.visible().by_key(key)
+    if issue is None:
+        raise Http404("no such issue")
+    pages = page_articles(issue.pages.visible().in_reading_order())
     mastheads = list(dict.fromkeys(page.masthead for page in pages if page.masthead))
     context = {
         "issue": issue,
@@ -239,12 +210,7 @@ def masthead_facts(mastheads: list[str]) -> list[tuple[str, str]]:
 @require_safe
 @conditional_page
 def page(request, pk):
-    page = get_object_or_404(
-        Page.objects.select_related("issue")
-        .filter(is_published=True)
-        .filter(Q(issue=None) | Q(issue__is_published=True)),
-        pk=pk,
-    )
+    page = get_object_or_404(Page.objects.visible().select_related("issue"), pk=pk)
     page = page_articles(Page.objects.filter(pk=page.pk).select_related("issue")).get()
     # The original text holds every article of the page: withheld while any of them is hidden.
     withheld = page.articles.filter(is_published=False).exists()
@@ -257,7 +223,7 @@ def continuation(article: Article, direction: str) -> Article | None:
     issue = article.page.issue
     if not label or issue is None:
         return None
-    candidates = browse.visible_articles().filter(page__issue=issue, page__label=label).exclude(pk=article.pk)
+    candidates = Article.objects.visible().filter(page__issue=issue, page__label=label).exclude(pk=article.pk)
     mark = "continued_to" if direction == "from" else "continued_from"
     if article.page.label:
         candidates = candidates.filter(**{mark: article.page.label})
@@ -268,10 +234,9 @@ def continuation(article: Article, direction: str) -> Article | None:
 
 def neighbours(article: Article) -> tuple[Article | None, Article | None]:
     """Previous and next article in the issue's reading order (in the page when the issue is unknown)."""
-    visible = browse.visible_articles()
-    scope = visible.filter(page__issue=article.page.issue) if article.page.issue else visible.filter(page=article.page)
+    scope = Article.objects.visible().printed_with(article)
     # One query: what a link shows (title, or the body's start when untitled) for the whole issue.
-    ordered = list(browse.reading_order(scope).only("id", "title", "body_text"))
+    ordered = list(scope.in_reading_order().only("id", "title", "body_text"))
     index = next(position for position, other in enumerate(ordered) if other.pk == article.pk)
     previous = ordered[index - 1] if index > 0 else None
     following = ordered[index + 1] if index + 1 < len(ordered) else None
@@ -307,7 +272,7 @@ def related_articles(article: Article, limit: int = 5) -> list[str]:
         query = Q(zone__in=zone_ids) | Q(pk__in=mentions)
     if article.city_id:
         query |= Q(city=article.city_id)
-    others = listing(browse.newest_first(browse.visible_articles().filter(query).exclude(pk=article.pk)))[:limit]
+    others = listing(Article.objects.visible().filter(query).exclude(pk=article.pk).newest_first())[:limit]
     others = sorted(others, key=lambda other: 0 if other.zone_id and other.zone_id in zone_ids else 1)
     return [line for _, line in _list_lines(others)]
 
@@ -321,21 +286,21 @@ def _related_in_index(zone_names: tuple[str, ...], city: str | None, count: int)
     from .search.service import related_ids
 
     ids = related_ids(list(zone_names), city, count)
-    found = listing(browse.visible_articles().filter(pk__in=ids)).in_bulk()
+    found = listing(Article.objects.visible().filter(pk__in=ids)).in_bulk()
     return [found[pk] for pk in ids if pk in found]
 
 
 def retired_article(request, pk: int):
     """A removed article's URL: 301 to the article that now holds it, else 410 saying what happened;
     None when the id never named an article or names one readers may not see (a plain 404)."""
-    where = identity.whereabouts(pk, browse.visible_articles())
+    where = identity.whereabouts(pk, Article.objects.visible())
     if where is None:
         return None
     if where.successor is not None:
         target = where.successor.get_absolute_url()
         query = request.GET.urlencode()
         return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
-    issue = Issue.objects.filter(pk=where.record.issue_id, is_published=True).first()
+    issue = Issue.objects.visible().filter(pk=where.record.issue_id).first()
     context = {"record": where.record, "issue": issue}
     return render(request, "articles/gone.html", context, status=410)
 
@@ -343,7 +308,7 @@ def retired_article(request, pk: int):
 @require_safe
 @conditional_page
 def article(request, pk):
-    shown = browse.visible_articles().select_related("page__issue", "zone", "city").defer(*PAGE_SOURCE)
+    shown = Article.objects.visible().select_related("page__issue", "zone", "city").defer(*PAGE_SOURCE)
     shown = shown.prefetch_related("zones", "captions", authors())
     article = shown.filter(pk=pk).first()
     if article is None:
@@ -387,13 +352,13 @@ def article(request, pk):
 @conditional_page
 def author(request, pk):
     author = get_object_or_404(Author, pk=pk)
-    articles = browse.visible_articles().filter(authorships__author=author).distinct()
+    articles = Article.objects.visible().by_author(author)
     if not articles.exists():  # known only from pages not yet (or no longer) public
         raise Http404("no such author")
     context = {
         "author": author,
         "article_count": articles.count(),
-        "page_obj": paginate(request, listing(browse.newest_first(articles))),
+        "page_obj": paginate(request, listing(articles.newest_first())),
     }
     return render(request, "articles/author.html", context)
 

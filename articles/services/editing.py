@@ -41,17 +41,22 @@ PAGE_SOURCE = ("raw_bytes", "raw_text")
 # --- publishing ---------------------------------------------------------------------------------------
 
 
-def set_published(objects: QuerySet, published: bool, *, user=None) -> list[int]:
+def set_published(objects: QuerySet, published: bool, *, user=None, record=None) -> list[int]:
     """Publish or unpublish issues, pages or articles; returns the ids of the articles whose visibility may change.
 
     Publishing an issue also publishes its pages (they arrive unpublished from the upload); articles keep
     their own switch, so one an editor hid stays hidden. Unpublishing an issue hides all of it. Each object
     switched gets a new version and a revision, so a form opened before the switch cannot undo it.
+
+    ``record(obj, message)``, when given, is called for each of ``objects`` (as they were before the switch)
+    inside the same transaction: the admin writes its history entry there, so the switch and its entries
+    commit together or not at all.
     """
     model = objects.model
     verb = "公开" if published else "撤下"
     with transaction.atomic():
-        pks = list(objects.values_list("pk", flat=True))
+        chosen = list(objects.defer(*PAGE_SOURCE) if model is Page else objects)
+        pks = [obj.pk for obj in chosen]
         switched = model.objects.filter(pk__in=pks).exclude(is_published=published)
         if model is Page:
             switched = switched.defer(*PAGE_SOURCE)
@@ -74,6 +79,9 @@ def set_published(objects: QuerySet, published: bool, *, user=None) -> list[int]
                 obj.version += 1
                 obj.save(update_fields=["is_published", "version"])
             history.add(*changed)
+        if record is not None:
+            for obj in chosen:
+                record(obj, f"{verb}（is_published={published}）")
         article_ids = list(affected.values_list("pk", flat=True))
         sync_search_index(article_ids)
     return article_ids

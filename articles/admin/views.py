@@ -1,79 +1,29 @@
-"""The editors' admin: upload an issue's pages, check the parse, publish, correct, re-parse.
-
-Every change goes through ``articles.services`` (the same ingest as ``manage.py ingest``), is written to
-the admin history (LogEntry) and is reflected in the search index before the request returns.
-"""
+"""The admin's pages besides the models' lists and forms, as mixins of the model admins they belong to:
+upload, parse preview and publishing (pages), the confirmation before publishing what the parser doubted
+(issues, pages, articles), merging, splitting and restoring articles, folding a zone into another."""
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timezone import localtime
 
-from .forms import ArticleForm, IssueForm, MergeZoneForm, PageForm, SplitForm, UploadForm
-from .models import Article, ArticleAuthor, Author, Caption, City, County, Issue, Page, Zone
-from .parsing.model import WARNING_CODES
-from .services import history
-from .services.editing import (
-    EditingError,
-    merge_articles,
-    merge_zone,
-    restore_revision,
-    set_published,
-    split_article,
-    sync_search_index,
-)
-from .services.ingest import CREATED, reparse_page
-from .services.upload import FileRefusedError, UploadError, ingest_files, prepare_upload
+from ..forms import MergeZoneForm, SplitForm, UploadForm
+from ..models import Article, Issue, Page, Zone
+from ..services import history
+from ..services.editing import EditingError, merge_articles, merge_zone, restore_revision, set_published, split_article
+from ..services.ingest import CREATED
+from ..services.upload import FileRefusedError, UploadError, ingest_files, prepare_upload
 
-admin.site.site_header = "开发区建设专刊数字档案 · 编辑后台"
-admin.site.site_title = "编辑后台"
-admin.site.index_title = "编辑工作台"
-
-
-def _warnings_html(warnings: list[str]):
-    if not warnings:
-        return "—"
-    return format_html(
-        "<ul class='kfq-warnings'>{}</ul>", format_html_join("", "<li>{}</li>", ((w,) for w in warnings))
-    )
-
-
-class WarningsFilter(admin.SimpleListFilter):
-    """Pages or articles the parser was unsure about (non-empty ``warnings``)."""
-
-    title = "解析警告"
-    parameter_name = "warnings"
-
-    def lookups(self, request, model_admin):
-        return (("yes", "有警告"), ("no", "无警告"), *WARNING_CODES.items())
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.exclude(warnings=[])
-        if self.value() == "no":
-            return queryset.filter(warnings=[])
-        if self.value() in WARNING_CODES:  # "[code] …" in the stored list's text
-            return queryset.filter(warnings__icontains=f"[{self.value()}]")
-        return queryset
-
-
-class NulFreeSearchMixin:
-    """Autocomplete's search term reaches the database unchecked; PostgreSQL refuses a NUL character in it
-    (no stored text holds one, so dropping it changes no answer)."""
-
-    def get_search_results(self, request, queryset, search_term):
-        return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
+# --- publishing -----------------------------------------------------------------------------------------
 
 
 def publish_doubts(objects) -> list[dict]:
@@ -119,57 +69,26 @@ def confirm_publishing(model_admin, request, doubts, hidden, form_action, cancel
     return TemplateResponse(request, "admin/articles/publish_confirm.html", context)
 
 
+# What the message after 公开 / 撤下 calls the objects switched (an issue's switch publishes its pages too).
+PUBLISH_NOUNS = {Issue: "期（含其版面）", Page: "版面", Article: "文章"}
+
+
+def switch_published(model_admin, request, queryset, published: bool) -> None:
+    """公开 / 撤下 issues, pages or articles through the publishing service, each object's history entry
+    written in the switch's own transaction; the editor is told how many."""
+    entries = []
+
+    def record(obj, message):
+        entries.append(model_admin.log_change(request, obj, message))
+
+    set_published(queryset, published, user=request.user, record=record)
+    verb = "公开" if published else "撤下"
+    model_admin.message_user(request, f"已{verb} {len(entries)} 个{PUBLISH_NOUNS[queryset.model]}。", messages.SUCCESS)
+
+
 class PublishActionsMixin:
-    """公开 / 撤下 for issues, pages and articles, logged per object and synced to search."""
-
-    publish_noun = ""
-
-    def _set_published(self, request, queryset, published: bool, noun: str = ""):
-        objects = list(queryset)
-        verb = "公开" if published else "撤下"
-        # The change and its history entries commit together or not at all.
-        with transaction.atomic():
-            set_published(
-                queryset.model.objects.filter(pk__in=[obj.pk for obj in objects]), published, user=request.user
-            )
-            for obj in objects:
-                flag = "is_published=True" if published else "is_published=False"
-                self.log_change(request, obj, f"{verb}（{flag}）")
-        self.message_user(request, f"已{verb} {len(objects)} 个{noun or self.publish_noun}。", messages.SUCCESS)
-
-
-class RevisionedChangeMixin:
-    """A save through the change form is kept as a revision (django-reversion) in the save's own
-    transaction, after a first revision of the object as it was; the form refuses a stale save
-    (``VersionCheckedForm``) and the page then shows what the others changed."""
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if request.method != "POST" or object_id is None:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        with transaction.atomic():
-            obj = self.get_object(request, unquote(object_id))
-            if obj is not None:
-                history.ensure_baseline([obj])
-            with history.recorded("修改", request.user):
-                return super().changeform_view(request, object_id, form_url, extra_context)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        obj = form.instance
-        if change and (form.has_changed() or any(formset.has_changed() for formset in formsets)):
-            obj.version += 1
-            type(obj).objects.filter(pk=obj.pk).update(version=F("version") + 1)
-
-    def log_change(self, request, obj, message):
-        entry = super().log_change(request, obj, message)
-        if history.is_recording() and message:
-            history.set_comment(entry.get_change_message())
-            history.add(obj)
-        return entry
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        context["conflict"] = getattr(context.get("adminform") and context["adminform"].form, "conflict", None)
-        return super().render_change_form(request, context, add, change, form_url, obj)
+    """The 公开 / 撤下 actions of issues, pages and articles; publishing asks once more when the parser
+    had doubts about what readers would see."""
 
     @admin.action(description="公开所选%(verbose_name_plural)s", permissions=["change"])
     def publish(self, request, queryset):
@@ -181,150 +100,19 @@ class RevisionedChangeMixin:
                 ]
                 changelist = reverse(f"admin:articles_{queryset.model._meta.model_name}_changelist")
                 return confirm_publishing(self, request, doubts, hidden, changelist, changelist)
-        self._set_published(request, queryset, True)
+        switch_published(self, request, queryset, True)
 
     @admin.action(description="撤下所选%(verbose_name_plural)s（读者不可见）", permissions=["change"])
     def unpublish(self, request, queryset):
-        self._set_published(request, queryset, False)
+        switch_published(self, request, queryset, False)
 
 
-# --- issues --------------------------------------------------------------------------------------------
+# --- pages: upload, preview, publish ----------------------------------------------------------------------
 
 
-class PageInline(admin.TabularInline):
-    model = Page
-    fields = ("label", "source_file", "layout", "is_published", "articles_count", "preview_link")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description="文章数")
-    def articles_count(self, page):
-        return page.articles.count()
-
-    @admin.display(description="预览")
-    def preview_link(self, page):
-        return format_html('<a href="{}">预览解析结果</a>', reverse("admin:articles_page_preview", args=[page.pk]))
-
-
-@admin.register(Issue)
-class IssueAdmin(NulFreeSearchMixin, PublishActionsMixin, RevisionedChangeMixin, admin.ModelAdmin):
-    publish_noun = "期（含其版面）"
-    form = IssueForm
-    list_display = ("label", "year", "number", "date", "is_published", "pages_count", "articles_count")
-    list_filter = ("is_published", "year")
-    search_fields = ("year", "number")
-    fields = ("year", "number", "date", "is_published", "opened_version")
-    inlines = (PageInline,)
-    actions = ("publish", "unpublish")
-    change_list_template = "admin/articles/upload_changelist.html"
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(n_pages=Count("pages", distinct=True), n_articles=Count("pages__articles", distinct=True))
-            .order_by(*Issue._meta.ordering)
-        )
-
-    @admin.display(description="版面数", ordering="n_pages")
-    def pages_count(self, issue):
-        return issue.n_pages
-
-    @admin.display(description="文章数", ordering="n_articles")
-    def articles_count(self, issue):
-        return issue.n_articles
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if "is_published" in form.changed_data:
-            set_published(Issue.objects.filter(pk=obj.pk), obj.is_published, user=request.user)
-
-    def delete_queryset(self, request, queryset):
-        ids = list(Article.objects.filter(page__issue__in=queryset).values_list("pk", flat=True))
-        super().delete_queryset(request, queryset)
-        sync_search_index(ids)
-
-    def delete_model(self, request, obj):
-        ids = list(Article.objects.filter(page__issue=obj).values_list("pk", flat=True))
-        super().delete_model(request, obj)
-        sync_search_index(ids)
-
-
-# --- pages: upload, preview, publish, re-parse -----------------------------------------------------------
-
-
-@admin.register(Page)
-class PageAdmin(PublishActionsMixin, RevisionedChangeMixin, admin.ModelAdmin):
-    publish_noun = "版面"
-    form = PageForm
-    list_display = (
-        "__str__",
-        "issue",
-        "label",
-        "source_file",
-        "layout",
-        "articles_count",
-        "warnings_count",
-        "is_published",
-        "created_at",
-    )
-    list_filter = ("is_published", WarningsFilter, "issue", "layout")
-    search_fields = ("source_file", "label", "masthead")
-    list_select_related = ("issue",)
-    autocomplete_fields = ("issue",)
-    fields = (
-        "issue",
-        "label",
-        "is_published",
-        "opened_version",
-        "preview_link",
-        "source_file",
-        "encoding",
-        "layout",
-        "parser_version",
-        "warnings_list",
-        "masthead",
-        "leftovers",
-        "sha256",
-        "created_at",
-        "raw_text",
-    )
-    # Everything but where the page belongs and whether readers see it comes from the file and the parser.
-    readonly_fields = tuple(f for f in fields if f not in ("issue", "label", "is_published", "opened_version"))
-    actions = ("publish", "unpublish", "reparse")
-    change_list_template = "admin/articles/upload_changelist.html"
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(n_articles=Count("articles"))
-            .defer("raw_bytes")
-            .order_by(*Page._meta.ordering)
-        )
-
-    @admin.display(description="文章数", ordering="n_articles")
-    def articles_count(self, page):
-        return page.n_articles
-
-    @admin.display(description="警告")
-    def warnings_count(self, page):
-        return len(page.warnings) or ""
-
-    @admin.display(description="警告")
-    def warnings_list(self, page):
-        return _warnings_html(page.warnings)
-
-    @admin.display(description="解析结果")
-    def preview_link(self, page):
-        if not page.pk:
-            return "—"
-        return format_html('<a href="{}">预览此版面的文章</a>', reverse("admin:articles_page_preview", args=[page.pk]))
+class PageViews:
+    """A page is added by uploading its file; the preview shows what the parser made of the pages
+    uploaded, and publishes them (or their issues) from there."""
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -478,12 +266,12 @@ class PageAdmin(PublishActionsMixin, RevisionedChangeMixin, admin.ModelAdmin):
                 raise PermissionDenied
             issues = Issue.objects.filter(pages__in=pages).distinct()
             with transaction.atomic():
-                self._set_published(request, issues, published, noun=IssueAdmin.publish_noun)
+                switch_published(self, request, issues, published)
                 if published:
                     # Pages without an issue are published with the others.
-                    self._set_published(request, pages.filter(issue__isnull=True), True)
+                    switch_published(self, request, pages.filter(issue__isnull=True), True)
         else:
-            self._set_published(request, pages, published)
+            switch_published(self, request, pages, published)
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
             target = reverse("admin:index")
         return HttpResponseRedirect(target)
@@ -500,138 +288,12 @@ class PageAdmin(PublishActionsMixin, RevisionedChangeMixin, admin.ModelAdmin):
                 shown[int(pk)] = int(version)
         return [str(page) for page in pages.defer("raw_bytes") if shown.get(page.pk, page.version) != page.version]
 
-    # re-parse
 
-    @admin.action(description="按当前解析器重新解析所选版面（人工修订的文章保留）", permissions=["change"])
-    def reparse(self, request, queryset):
-        for page in queryset.defer("raw_bytes"):
-            with transaction.atomic():  # the re-parse and its history entry commit together
-                result = reparse_page(page, user=request.user)
-                message = result.summary()
-                self.log_change(request, result.page, message + f"（解析器 {result.page.parser_version}）")
-            self.message_user(request, message + "。", messages.SUCCESS)
-            if result.kept:
-                kept = "；".join(f"#{article.pk}《{article}》" for article in result.kept)
-                self.message_user(
-                    request,
-                    f"{result.page}：以下 {len(result.kept)} 篇人工修订的文章未被覆盖，请核对：{kept}",
-                    messages.WARNING,
-                )
-
-    def delete_queryset(self, request, queryset):
-        ids = list(Article.objects.filter(page__in=queryset).values_list("pk", flat=True))
-        super().delete_queryset(request, queryset)
-        sync_search_index(ids)
-
-    def delete_model(self, request, obj):
-        ids = list(obj.articles.values_list("pk", flat=True))
-        super().delete_model(request, obj)
-        sync_search_index(ids)
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if {"is_published", "issue", "label"} & set(form.changed_data):
-            sync_search_index(obj.articles.values_list("pk", flat=True))
+# --- articles: merge, split, revisions -------------------------------------------------------------------
 
 
-# --- articles ------------------------------------------------------------------------------------------
-
-
-class ArticleAuthorInline(admin.TabularInline):
-    model = ArticleAuthor
-    autocomplete_fields = ("author",)
-    fields = ("order", "author")
-    extra = 0
-
-
-class CaptionInline(admin.StackedInline):
-    model = Caption
-    fields = (("position", "credit", "photographer"), "text")
-    extra = 0
-
-
-@admin.register(Article)
-class ArticleAdmin(PublishActionsMixin, RevisionedChangeMixin, admin.ModelAdmin):
-    publish_noun = "文章"
-    form = ArticleForm
-    list_display = (
-        "display_title",
-        "page",
-        "position",
-        "zone",
-        "city",
-        "is_published",
-        "edited_by_hand",
-        "has_warnings",
-    )
-    list_display_links = ("display_title",)
-    list_filter = ("is_published", "edited_by_hand", WarningsFilter, "page__issue", "city", "zone__source")
-    list_select_related = ("page__issue", "zone", "city")
-    search_fields = ("title", "kicker", "subtitle", "byline", "body_text")
-    autocomplete_fields = ("zone", "zones", "city")
-    inlines = (ArticleAuthorInline, CaptionInline)
-    readonly_fields = (
-        "page",
-        "position",
-        "edited_by_hand",
-        "warnings_list",
-        "updated_at",
-        "split_link",
-        "revisions_link",
-    )
-    fieldsets = (
-        (
-            None,
-            {
-                "fields": (
-                    "page",
-                    "position",
-                    "is_published",
-                    "edited_by_hand",
-                    "revisions_link",
-                    "warnings_list",
-                    "opened_version",
-                )
-            },
-        ),
-        ("标题", {"fields": ("kicker", "title", "subtitle")}),
-        ("署名与正文", {"fields": ("dateline", "byline", "body", "split_link")}),
-        ("开发区与城市", {"fields": ("zone", "zones", "city")}),
-        ("转版", {"fields": ("continued_from", "continued_to"), "classes": ("collapse",)}),
-    )
-    actions = ("publish", "unpublish", "merge")
-
-    def has_add_permission(self, request):
-        return False  # articles come from uploaded pages (or a split)
-
-    @admin.display(description="标题", ordering="title")
-    def display_title(self, article):
-        return str(article)
-
-    @admin.display(description="警告", boolean=True)
-    def has_warnings(self, article):
-        return bool(article.warnings)
-
-    @admin.display(description="解析警告")
-    def warnings_list(self, article):
-        return _warnings_html(article.warnings)
-
-    @admin.display(description="拆分")
-    def split_link(self, article):
-        if not article.pk or len(article.paragraphs) < 2:
-            return "—"
-        return format_html(
-            '<a href="{}">在某一段处拆成两篇文章…</a>', reverse("admin:articles_article_split", args=[article.pk])
-        )
-
-    @admin.display(description="修订历史")
-    def revisions_link(self, article):
-        if not article.pk:
-            return "—"
-        return format_html(
-            '<a href="{}">查看各次修订、对比文字、恢复旧版本…</a>',
-            reverse("admin:articles_article_revisions", args=[article.pk]),
-        )
+class ArticleViews:
+    """Merge two adjacent articles, split one in two, see an article's revisions and restore one."""
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -640,31 +302,6 @@ class ArticleAdmin(PublishActionsMixin, RevisionedChangeMixin, admin.ModelAdmin)
             path("<int:article_id>/revisions/", view(self.revisions_view), name="articles_article_revisions"),
             *super().get_urls(),
         ]
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        article = form.instance
-        edited = set(form.changed_data) - {"is_published"} or any(formset.has_changed() for formset in formsets)
-        if edited and not article.edited_by_hand:
-            Article.objects.filter(pk=article.pk).update(edited_by_hand=True)
-            article.edited_by_hand = True
-        sync_search_index([article.pk])
-
-    def construct_change_message(self, request, form, formsets, add=False):
-        message = super().construct_change_message(request, form, formsets, add)
-        if set(form.changed_data) - {"is_published"} or any(formset.has_changed() for formset in formsets):
-            message.append({"changed": {"fields": ["人工修订"]}})
-        return message
-
-    def delete_queryset(self, request, queryset):
-        ids = list(queryset.values_list("pk", flat=True))
-        super().delete_queryset(request, queryset)
-        sync_search_index(ids)
-
-    def delete_model(self, request, obj):
-        pk = obj.pk
-        super().delete_model(request, obj)
-        sync_search_index([pk])
 
     # merge
 
@@ -785,46 +422,11 @@ class ArticleAdmin(PublishActionsMixin, RevisionedChangeMixin, admin.ModelAdmin)
         return TemplateResponse(request, "admin/articles/article/revisions.html", context)
 
 
-# --- zones, authors, places ------------------------------------------------------------------------------
+# --- zones: merge ---------------------------------------------------------------------------------------
 
 
-@admin.register(Zone)
-class ZoneAdmin(NulFreeSearchMixin, admin.ModelAdmin):
-    list_display = ("name", "short", "kind", "level", "city", "county", "source", "uncertain", "articles_count")
-    list_filter = ("source", "uncertain", "level", "kind", "city")
-    list_editable = ("level", "uncertain")
-    search_fields = ("name", "short", "aliases")
-    autocomplete_fields = ("city", "county")
-    fields = ("name", "short", "aliases", "kind", "level", "city", "county", "source", "uncertain", "notes")
-    actions = ("merge_into",)
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("city", "county")
-            .annotate(n_articles=Count("articles"))
-            .order_by("name")
-        )
-
-    @admin.display(description="提及文章数", ordering="n_articles")
-    def articles_count(self, zone):
-        return zone.n_articles
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and {"name", "short", "aliases", "city", "county", "kind", "level"} & set(form.changed_data):
-            sync_search_index(Article.objects.filter(zones=obj).values_list("pk", flat=True))
-
-    def delete_queryset(self, request, queryset):
-        ids = list(Article.objects.filter(zones__in=queryset).values_list("pk", flat=True))
-        super().delete_queryset(request, queryset)
-        sync_search_index(ids)
-
-    def delete_model(self, request, obj):
-        ids = list(Article.objects.filter(zones=obj).values_list("pk", flat=True))
-        super().delete_model(request, obj)
-        sync_search_index(ids)
+class ZoneViews:
+    """Fold a duplicate zone (an alias, usually discovered in text) into another."""
 
     @admin.action(description="把所选开发区（别称/重复）并入另一个开发区…", permissions=["change", "delete"])
     def merge_into(self, request, queryset):
@@ -862,29 +464,3 @@ class ZoneAdmin(NulFreeSearchMixin, admin.ModelAdmin):
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/articles/zone/merge_confirm.html", context)
-
-
-@admin.register(Author)
-class AuthorAdmin(NulFreeSearchMixin, admin.ModelAdmin):
-    list_display = ("name", "articles_count")
-    search_fields = ("name",)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_articles=Count("authorships")).order_by("name")
-
-    @admin.display(description="文章数", ordering="n_articles")
-    def articles_count(self, author):
-        return author.n_articles
-
-
-@admin.register(City)
-class CityAdmin(NulFreeSearchMixin, admin.ModelAdmin):
-    list_display = ("name", "short", "code")
-    search_fields = ("name", "short", "code")
-
-
-@admin.register(County)
-class CountyAdmin(NulFreeSearchMixin, admin.ModelAdmin):
-    list_display = ("name", "kind", "city")
-    list_filter = ("city", "kind")
-    search_fields = ("name", "short", "city__name")
