@@ -146,21 +146,20 @@ def test_scoring_a_perfect_reading_and_a_miss():
 
 # --- the parser, measured -------------------------------------------------------------------------
 
-# TARGET: 0.95 for every core field and for whole articles ("right"). These floors are what the parser
-# achieves on these 100 pages (345 articles), minus 2 points; measured with parser 1.2 (headings after
-# bodies without a closing byline, subtitles of figures, comma 小标题, uncredited captions, wide 小标题 in
-# narrow columns): right 0.814, found 0.968, title 0.913, zone 0.936, city 0.942, authors 0.913, body 0.841. Raise them as the parser
-# improves; never lower them to let a change through.
+# The property: on many generated pages, articles found, titles, zones and authors are at least
+# 95 % right (floors at the target). The other floors are what parser 1.2 achieves on these 100 pages
+# (345 articles), minus 2 points: right 0.893, city 0.971, body 0.907 (found 0.983, title 0.959, zone
+# 0.974, authors 0.957). Raise them as the parser improves; never lower them to let a change through.
 # A change to the generator changes the pages: measure again and set the floors anew
 # (bench/parser_accuracy.py shows where the errors are).
 FLOORS = {
-    "right": 0.79,
-    "found": 0.94,
-    "title": 0.89,
-    "zone": 0.91,
-    "city": 0.92,
-    "authors": 0.89,
-    "body": 0.82,
+    "right": 0.87,
+    "found": 0.95,
+    "title": 0.95,
+    "zone": 0.95,
+    "city": 0.95,
+    "authors": 0.95,
+    "body": 0.88,
 }
 
 
