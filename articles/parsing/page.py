@@ -677,6 +677,16 @@ class _HeadingLast:
             return True  # the only line not set apart from the next, however wide (a figure may be cut, too)
         return line.width <= 0.85 * self.column_width(index)
 
+    def _looks_like_a_caption_in_a_sentence(self, fragments: list[str], line: Line) -> bool:
+        """One short sentence on a line wider than the column, right after a line cut mid-sentence: maybe a
+        picture's description without a credit (a body line may be as wide, so it is only said)."""
+        text = line.text
+        if not fragments or ends_clause(fragments[-1]) or not text.endswith("。") or text.count("，") > 1:
+            return False
+        if "，" in text and text.index("，") < 5:  # the tail of a clause (局，释放…), not a description
+            return False
+        return _one_short_sentence(text) and line.width > self.column_width(self.index_of[id(line)]) + 1
+
     def _join_paragraphs(self, draft: Draft) -> None:
         """Rejoin column lines into paragraphs: a paragraph ends where a sentence ends and a new one is indented."""
         heading_at = draft.section_heading_lines
@@ -691,6 +701,9 @@ class _HeadingLast:
                 paragraphs.append(Paragraph(line.text, SECTION_HEADING))
                 continue
             first_of_paragraph = not fragments
+            if self._looks_like_a_caption_in_a_sentence(fragments, line):
+                seen = f"句中一行像图片说明 (caption-like line inside a sentence): {line.text[:20]}"
+                draft.warnings.append(warning("caption_in_body", seen))
             fragments.append(line.text)
             nxt = lines[k + 1] if k + 1 < len(lines) else None
             if nxt is None or (k + 1) in heading_at:
