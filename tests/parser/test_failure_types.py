@@ -290,10 +290,9 @@ def test_wide_a_kicker_with_a_speech_verb_is_not_the_last_paragraph_of_the_artic
 
 
 def test_narrow_a_caption_like_line_inside_a_sentence_is_flagged():
-    body = "会议指出，要紧盯重点项目，强化要素保障，确保项目早开工、早投产、早见效，为全年目标打下坚实基础。"
+    body = "会议指出，要紧盯重点项目，强化要素保障，确保项目早开工、早投产、早见效，为全年目标打下坚实基础。 王波"
     lines = _narrow(body)
-    lines.insert(2, "侯马经开区标准化厂房建设现场。")  # wider than the column, between two pieces of a sentence
-    page = parse_page(
-        _column(BODY_A, "\n\n".join(lines) + " 王波", "侯马经济开发区", "新项目集中签约", BODY_B, BODY_B2, "签约")
-    )
+    lines.insert(2, "侯马经济开发区标准化厂房建设现场。")  # wider than the column, inside a sentence
+    rest = _column("侯马经济开发区", "新项目集中签约", BODY_B, BODY_B2, "签约")
+    page = parse_page("\n\n".join([_column(BODY_A), *lines, rest]))
     assert "caption_in_body" in _warning_codes(page.articles[0])
