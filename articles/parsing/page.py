@@ -10,6 +10,7 @@ Everything printed ends up somewhere: in an article, a caption, the masthead or 
 from __future__ import annotations
 
 import datetime
+import itertools
 import re
 import statistics
 from collections import Counter
@@ -869,6 +870,8 @@ SENTENCE_TAIL_START_RE = re.compile(r"^[^，。、；：！？“”]{1,6}[。�
 # A title run into the opening: words, with no punctuation right before it, in front of the opening's
 # time phrase or the paper's name (…新型工业化步伐日前，  …总投资8.8亿元科学导报记者).
 OPENING_TIME = r"(?:日前|近日|今年以来|一季度以来|\d{4}\s*年以来|\d{1,2}\s*月\s*\d{1,2}\s*日)"
+# How a news article opens; a section of one goes on with 2023年以来，… often enough.
+OPENING_RE = re.compile(r"^(?:科学导报讯?|本报讯|日前，|近日，)")
 HEADING_GLUED_RE = re.compile(
     rf"^.{{6,40}}?(?<![，。、；：！？\d\s])(?:科学导报(?=\s*(?:记者|通讯员|\d|日前|近日))|{OPENING_TIME}，)"
 )
@@ -889,6 +892,12 @@ def _check_article(article: ParsedArticle) -> None:
             flag(warning("starts_mid_sentence", f"正文从句中开始 (body starts mid-sentence): {first[:12]}…"))
         elif HEADING_GLUED_RE.match(first):
             flag(warning("heading_glued", f"正文开头像是粘上了标题 (heading glued to the opening): {first[:20]}…"))
+    paragraphs = article.paragraphs
+    for heading, after in itertools.pairwise(paragraphs):
+        if heading.kind == SECTION_HEADING and after.kind != SECTION_HEADING and OPENING_RE.match(after.text):
+            missed = f"小标题后像是另一篇文章的开头 (an opening after a 小标题): {heading.text}"
+            flag(warning("glued_articles", missed))
+            break
     if any(p.text.startswith((*_CONTINUATION_START, "的")) for p in body[1:]):
         flag(warning("starts_mid_sentence", "有段落从句中开始：段落的分合可能有误 (a paragraph starts mid-sentence)"))
     for paragraph in body[:-1]:

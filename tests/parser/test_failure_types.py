@@ -296,3 +296,15 @@ def test_narrow_a_caption_like_line_inside_a_sentence_is_flagged():
     rest = _column("侯马经济开发区", "新项目集中签约", BODY_B, BODY_B2, "签约")
     page = parse_page("\n\n".join([_column(BODY_A), *lines, rest]))
     assert "caption_in_body" in _warning_codes(page.articles[0])
+
+
+def test_a_news_opening_after_a_section_heading_is_flagged_as_a_missed_article():
+    text = "\n\n".join(
+        [
+            "## 召开项目推进会",
+            "科学导报讯 绛县经济开发区召开项目推进会，部署全年工作。",
+            "加速项目建设提效能 “延链”“补链”",
+            "近日，襄汾经开区开展优化营商环境专项行动。王波",
+        ]
+    )
+    assert "glued_articles" in _warning_codes(parse_page(text).articles[0])
