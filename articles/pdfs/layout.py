@@ -484,7 +484,12 @@ def article_regions(page: PageText, article_texts: list[str], max_rectangles: in
     grams = [_grams(text) for text in article_texts]
     boxes: list[list[Box]] = [[] for _ in article_texts]
     current = 0
-    for line in page.lines:
+    lines = page.lines
+    # The masthead (down to the issue line, near the top) belongs to no article.
+    issue_line = next((k for k, line in enumerate(lines[:40]) if ISSUE_LINE_RE.search(line.text)), None)
+    if issue_line is not None:
+        lines = lines[issue_line + 1 :]
+    for line in lines:
         if not line.boxes or not grams:
             continue
         mine = _grams(line.text)
