@@ -37,6 +37,8 @@ INDENT_EMS = 1.5  # a paragraph's first line is indented about two characters
 SHORT_LINE_EMS = 1.5  # a line ending this far before the column's edge ends its paragraph
 ISSUE_LINE_RE = re.compile(r"\d{4}\s*年\s*第\s*\d{1,3}\s*期")
 MARKER_RE = re.compile(r"^[（(]\s*(上接|下转|转)")
+# A byline as set right under a story: 王波 李四 / ■ 王波 / （王波 李四）.
+BYLINE_RE = re.compile(r"^(?:■\s*)?[（(]?[\u4e00-\u9fff]{2,4}(?:\s+[\u4e00-\u9fff]{2,4}){0,5}[）)]?$")
 
 
 @dataclass(frozen=True)
@@ -366,12 +368,33 @@ def _is_masthead_block(block: Block) -> bool:
 def _as_lines(blocks: list[Block]) -> list[TextLine]:
     """One printed line a text line, a blank line between them (as the seed pages' extractions print)."""
     out: list[TextLine] = []
+    previous_kind = ""
     for block in blocks:
-        for line in block.lines:
+        left, right = _column_edges(block, blocks) if block.kind == "body" else (block.box.x0, block.box.x1)
+        after_body, previous_kind = previous_kind == "body", block.kind
+        for k, line in enumerate(block.lines):
+            if (k or after_body) and _set_right(line, left, right) and not MARKER_RE.match(line.text):
+                out[-1].text += _byline_joint(line.text) + line.text  # ends the body's last line, as extracted
+                out[-1].boxes.append(line.box)
+                continue
             if out:
                 out.append(TextLine(""))
             out.append(TextLine(line.text, [line.box]))
     return out
+
+
+def _byline_joint(byline: str) -> str:
+    """What stands between a story's last sentence and its byline in extracted text: （王波） follows the
+    full stop directly, names stand apart."""
+    return "" if byline.startswith(("（", "(")) else "  "
+
+
+def _set_right(line: Line, left: float, right: float) -> bool:
+    """A line set flush right: a byline under the story (in a narrow column it may fill most of the line)."""
+    if right - line.box.x1 >= SHORT_LINE_EMS * line.size:
+        return False
+    indent = line.box.x0 - left
+    return indent >= 3.5 * line.size or (indent >= 1.0 * line.size and bool(BYLINE_RE.match(line.text)))
 
 
 def _as_paragraphs(blocks: list[Block], body_size: float) -> list[TextLine]:
@@ -409,10 +432,10 @@ def _as_paragraphs(blocks: list[Block], body_size: float) -> list[TextLine]:
         for line in block.lines:
             size = line.size
             indented = line.box.x0 - left >= INDENT_EMS * size
-            set_right = line.box.x0 - left >= 3.5 * size and right - line.box.x1 < SHORT_LINE_EMS * size
+            set_right = _set_right(line, left, right)
             if set_right and paragraph is not None and not MARKER_RE.match(line.text):
                 # A byline set right under the last sentence closes that paragraph, as extractions print it.
-                paragraph.text += "  " + line.text
+                paragraph.text += _byline_joint(line.text) + line.text
                 paragraph.boxes.append(line.box)
                 ended = True
                 continue
