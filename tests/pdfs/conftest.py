@@ -9,7 +9,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from tests.parser.generator import generate_page
-from tests.pdfs.newspaper import PageOverflow, PageSpec, issue_pdf
+from tests.pdfs.newspaper import PageOverflow, PageSpec, issue_pdf, printing_for
 
 
 def generated_specs(count: int, start: int = 0, *, masthead_every: int = 2):
@@ -25,6 +25,8 @@ def generated_specs(count: int, start: int = 0, *, masthead_every: int = 2):
             masthead=(2024, 16, f"D{len(pairs) + 1}") if len(pairs) % masthead_every == 0 else None,
             side_by_side=rng.random() < 0.3,
         )
+        printing_rng = random.Random(seed)  # each page printed the same alone or in an issue
+        spec.printings = [printing_for(article, printing_rng) for article in page.gold]
         try:
             issue_pdf([spec], seed=seed)
         except PageOverflow:
