@@ -81,7 +81,7 @@ def ingest_pdf(
     """
     check_pdf(data)
     sha256 = hashlib.sha256(data).hexdigest()
-    known = SourcePdf.objects.filter(sha256=sha256).first()
+    known = SourcePdf.objects.filter(sha256=sha256, pages__isnull=False).distinct().first()
     if known is not None:
         return [IngestResult(UNCHANGED, page, page.articles.count()) for page in known.pages.order_by("pdf_page")]
     try:
@@ -96,7 +96,9 @@ def ingest_pdf(
             progress(f"第 {pdf_page.number}/{len(pages)} 页已读 / page {pdf_page.number} read")
     results = []
     with transaction.atomic():
-        known = SourcePdf.objects.filter(sha256=sha256).first()  # stored meanwhile by another process
+        # A PDF whose pages an editor deleted is loaded anew; one stored meanwhile by another process is not.
+        SourcePdf.objects.filter(sha256=sha256, pages__isnull=True).delete()
+        known = SourcePdf.objects.filter(sha256=sha256).first()
         if known is not None:
             return [IngestResult(UNCHANGED, page, page.articles.count()) for page in known.pages.order_by("pdf_page")]
         source = SourcePdf.objects.create(file_name=source_file, data=data, sha256=sha256, page_count=len(pages))

@@ -127,3 +127,11 @@ def test_command_reports_a_bad_pdf_and_loads_the_other_files(tmp_path, issue_pdf
 
 def test_two_page_issue_is_deterministic():
     assert two_page_issue() == two_page_issue()
+
+
+def test_a_pdf_whose_pages_were_deleted_is_loaded_again(issue_pdf_bytes):
+    ingest_pdf(issue_pdf_bytes, "issue.pdf")
+    Page.objects.all().delete()
+    results = ingest_pdf(issue_pdf_bytes, "issue.pdf")
+    assert [result.status for result in results] == ["created", "created"]
+    assert SourcePdf.objects.count() == 1
