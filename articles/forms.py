@@ -21,7 +21,8 @@ class MultipleFileField(forms.FileField):
     """Several files in one field (Django's documented pattern); the value is a list."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,.zip,text/plain,application/zip"}))
+        accept = ".txt,.zip,.pdf,text/plain,application/zip,application/pdf"
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept}))
         kwargs.setdefault("allow_empty_file", True)  # the upload service names the empty file in its message
         super().__init__(*args, **kwargs)
 

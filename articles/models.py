@@ -208,8 +208,27 @@ class PageQuerySet(models.QuerySet):
         return self.order_by("label", "source_file", "pk")
 
 
+class SourcePdf(models.Model):
+    """An uploaded PDF (a whole issue or single pages), kept byte for byte: its pages are read from it, and
+    read again on a re-parse; each of its pages is a ``Page``."""
+
+    file_name = models.CharField("原文件名", max_length=255)
+    data = models.BinaryField("PDF 文件")
+    sha256 = models.CharField("SHA-256", max_length=64, unique=True)
+    page_count = models.PositiveSmallIntegerField("页数")
+    created_at = models.DateTimeField("导入时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        verbose_name = "PDF 文件"
+        verbose_name_plural = "PDF 文件"
+
+    def __str__(self) -> str:
+        return f"{self.file_name}（{self.page_count} 页）"
+
+
 class Page(models.Model):
-    """One uploaded page file, kept byte for byte so it can be parsed again."""
+    """One uploaded page file (or one page of a PDF), kept byte for byte so it can be parsed again."""
 
     issue = models.ForeignKey(
         Issue, on_delete=models.SET_NULL, null=True, blank=True, related_name="pages", verbose_name="期"
@@ -228,6 +247,13 @@ class Page(models.Model):
     is_published = models.BooleanField("公开", default=True)
     version = models.PositiveIntegerField("版本", default=1, editable=False)
     created_at = models.DateTimeField("导入时间", auto_now_add=True)
+    # A page of a PDF: raw_bytes stays empty (the PDF holds them), raw_text is the text read from it.
+    pdf = models.ForeignKey(
+        SourcePdf, on_delete=models.PROTECT, null=True, blank=True, related_name="pages", verbose_name="PDF 文件"
+    )
+    pdf_page = models.PositiveSmallIntegerField("PDF 页码", null=True, blank=True)  # 1-based
+    # {"width", "height"} in points and the page image's pixel size; empty for text pages.
+    geometry = models.JSONField("版面尺寸", default=dict, blank=True)
 
     objects = PageQuerySet.as_manager()
 
@@ -331,6 +357,8 @@ class Article(models.Model):
     )
     continued_from = models.CharField("上接版次", max_length=10, blank=True)
     continued_to = models.CharField("下转版次", max_length=10, blank=True)
+    # Where it is printed on its page (PDF pages): [[left, top, width, height], ...] as fractions of the page.
+    regions = models.JSONField("版面位置", default=list, blank=True)
     warnings = models.JSONField("警告", default=list, blank=True)
     is_published = models.BooleanField("公开", default=True)
     # Set by the editors' admin; reparsing leaves such articles alone.

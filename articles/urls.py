@@ -3,7 +3,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import feeds, views
+from . import feeds, page_images, views
 from .sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
     path("issues/", views.issue_list, name="issue_list"),
     path("issues/<str:key>/", views.issue, name="issue"),
     path("pages/<int:pk>/", views.page, name="page"),
+    path("pages/<int:pk>/<str:size>.webp", page_images.page_image, name="page_image"),
     path("articles/<int:pk>/", views.article, name="article"),
     path("authors/<int:pk>/", views.author, name="author"),
     path("feeds/latest.rss", feeds.LatestArticles(), name="feed_latest"),

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 from . import browse
 from .caching import conditional_page, kept_for_version
 from .models import Article, ArticleAuthor, Author, City, Issue, Page, Zone
+from .page_images import image_url, page_figure
 from .places import city_slug
 from .search.unavailable import SearchUnavailable
 from .services import identity
@@ -177,6 +178,8 @@ def issue(request, key):
     if issue is None:
         raise Http404("no such issue")
     pages = page_articles(issue.pages.visible().in_reading_order())
+    for page in pages:  # PDF pages show a thumbnail of the page as printed
+        page.thumb_url = image_url(page, "thumb") if page.pdf_id else None
     mastheads = list(dict.fromkeys(page.masthead for page in pages if page.masthead))
     context = {
         "issue": issue,
@@ -214,7 +217,13 @@ def page(request, pk):
     page = page_articles(Page.objects.filter(pk=page.pk).select_related("issue")).get()
     # The original text holds every article of the page: withheld while any of them is hidden.
     withheld = page.articles.filter(is_published=False).exists()
-    return render(request, "articles/page.html", {"page": page, "articles": page.visible, "withheld": withheld})
+    context = {
+        "page": page,
+        "articles": page.visible,
+        "withheld": withheld,
+        "figure": page_figure(page, page.visible),
+    }
+    return render(request, "articles/page.html", context)
 
 
 def continuation(article: Article, direction: str) -> Article | None:
@@ -343,6 +352,7 @@ def article(request, pk):
         "next": following,
         "related": related_articles(article),
         "citation": browse.citation(article),
+        "figure": page_figure(article.page, [article]) if article.regions else None,
         "summary": (article.body_text or "")[:120],
     }
     return render(request, "articles/article.html", context)

@@ -135,6 +135,9 @@ DEBUG = env_flag("DJANGO_DEBUG")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 KFQ_MAX_UPLOAD_BYTES = env_int("KFQ_MAX_UPLOAD_BYTES", 2 * MIB, unit="bytes", minimum=1)
+# Issue PDFs: pages per file (a whole issue has 8-16) and bytes per PDF file (text files keep the limit above).
+KFQ_MAX_PDF_PAGES = env_int("KFQ_MAX_PDF_PAGES", 32, unit="pages", minimum=1)
+KFQ_MAX_PDF_BYTES = env_int("KFQ_MAX_PDF_BYTES", 15 * MIB, unit="bytes", minimum=1)
 # Admin upload: page files per upload (a zip's members count) and their total size, unpacked.
 KFQ_MAX_UPLOAD_FILES = env_int("KFQ_MAX_UPLOAD_FILES", 40, unit="files", minimum=1)
 KFQ_MAX_UPLOAD_TOTAL_BYTES = env_int("KFQ_MAX_UPLOAD_TOTAL_BYTES", 20 * MIB, unit="bytes", minimum=1)

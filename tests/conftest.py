@@ -40,3 +40,11 @@ def fresh_page_cache():
     from articles.caching import forget_pages
 
     forget_pages()
+
+
+@pytest.fixture(scope="session")
+def issue_pdf_bytes() -> bytes:
+    """A two-page issue PDF (D1, D2 of 2024-16) set by reportlab from generated articles."""
+    from tests.pdfs.conftest import two_page_issue
+
+    return two_page_issue()

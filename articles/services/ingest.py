@@ -105,32 +105,56 @@ def ingest_page(
         existing = Page.objects.filter(sha256=sha256).first()  # stored meanwhile by another process
         if existing is not None:
             return IngestResult(UNCHANGED, existing, existing.articles.count())
-        year, number, issue_warnings = reconcile_issue(parsed, issue_year, issue_number)
-        # What the masthead prints (date, page label) wins over hints, as the issue number does.
-        printed_date = datetime.date.fromisoformat(parsed.issue_date) if parsed.issue_date else None
-        issue, date_warnings = find_or_create_issue(year, number, printed_date or issue_date)
-        page = Page(
-            issue=issue,
-            label=parsed.page_label or page_label,
+        page, new_zones, article_warnings = store_new_page(
+            parsed,
+            gazetteer,
+            issue_year=issue_year,
+            issue_number=issue_number,
+            issue_date=issue_date,
+            label=page_label,
             source_file=source_file,
             raw_bytes=data,
             raw_text=decoded.text,
             encoding=decoded.encoding,
             sha256=sha256,
             is_published=publish,
-            **page_fields(parsed, issue_warnings + date_warnings),
         )
-        fit_to_columns(page, page.warnings)
-        page.save()
-        new_zones = create_discovered_zones(parsed, gazetteer)
-        take_places_from_starts(page, parsed.articles)
-        article_warnings = create_articles(page, parsed.articles)
         # The search index takes the page's articles once this transaction commits.
         sync_on_commit(page.articles.values_list("pk", flat=True))
         result = IngestResult(CREATED, page, len(parsed.articles), new_zones, page.warnings + article_warnings)
         if on_created is not None:
             on_created(result)
     return result
+
+
+def store_new_page(
+    parsed: ParsedPage,
+    gazetteer: Gazetteer,
+    *,
+    issue_year: int | None,
+    issue_number: int | None,
+    issue_date: datetime.date | None,
+    label: str,
+    **page_values,
+) -> tuple[Page, list[str], list[str]]:
+    """Stores a parsed page and its articles (inside the caller's transaction); returns the page, the zones
+    first found on it and its articles' warnings. ``page_values`` are the Page's own fields (file, text)."""
+    year, number, issue_warnings = reconcile_issue(parsed, issue_year, issue_number)
+    # What the masthead prints (date, page label) wins over hints, as the issue number does.
+    printed_date = datetime.date.fromisoformat(parsed.issue_date) if parsed.issue_date else None
+    issue, date_warnings = find_or_create_issue(year, number, printed_date or issue_date)
+    page = Page(
+        issue=issue,
+        label=parsed.page_label or label,
+        **page_values,
+        **page_fields(parsed, issue_warnings + date_warnings),
+    )
+    fit_to_columns(page, page.warnings)
+    page.save()
+    new_zones = create_discovered_zones(parsed, gazetteer)
+    take_places_from_starts(page, parsed.articles)
+    article_warnings = create_articles(page, parsed.articles)
+    return page, new_zones, article_warnings
 
 
 def reparse_page(page: Page, *, user=None) -> ReparseResult:
@@ -145,6 +169,12 @@ def reparse_page(page: Page, *, user=None) -> ReparseResult:
         # of=self: PostgreSQL cannot lock the nullable side of the outer join to the issue.
         page = Page.objects.select_for_update(of=("self",)).select_related("issue").get(pk=page.pk)
         gazetteer = gazetteer_from_db()
+        pdf_text = None
+        if page.pdf_id is not None:  # read again from the PDF: a newer layout reader may read it better
+            from .pdf_ingest import reread
+
+            pdf_text = reread(page).text
+            page.raw_text = pdf_text.text
         parsed = checked(parse_page(parser_input(page.raw_text), gazetteer))
         current = page.issue
         year, number, issue_warnings = reconcile_issue(
@@ -200,6 +230,12 @@ def reparse_page(page: Page, *, user=None) -> ReparseResult:
             reason = RetiredArticle.Reason.REPARSED if successor_id else RetiredArticle.Reason.DROPPED
             identity.retire(by_id[article_id], reason, successor_id)
         Article.objects.filter(pk__in=list(plan.retired)).delete()
+        if pdf_text is not None:
+            from .pdf_ingest import regions_of
+
+            for index, regions in enumerate(regions_of(pdf_text, parsed.articles)):
+                if ("parsed", index) in ids:
+                    Article.objects.filter(pk=ids[("parsed", index)]).update(regions=regions)
         if changed:
             with history.recorded(f"重新解析（解析器 {page.parser_version}）", user):
                 history.add(*changed)

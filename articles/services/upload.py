@@ -25,6 +25,7 @@ from django.db import transaction
 from .decoding import decode_page
 from .errors import FileTooLargeError, IngestError
 from .ingest import CREATED, IngestResult, ingest_page
+from .pdf_ingest import check_pdf, ingest_pdf, is_pdf_file, max_pdf_bytes
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +136,6 @@ def prepare_upload(uploaded) -> tuple[list[PageFile], list[FileProblem]]:
     returns the problems of single files (empty, not text, too large) alongside the usable ones. Sizes are
     checked before anything is read into memory.
     """
-    per_file = settings.KFQ_MAX_UPLOAD_BYTES
     files: list[PageFile] = []
     problems: list[FileProblem] = []
     for upload in uploaded:
@@ -144,8 +144,8 @@ def prepare_upload(uploaded) -> tuple[list[PageFile], list[FileProblem]]:
             if upload.size > max_total_bytes():
                 raise UnsafeArchiveError(f"{name}: {upload.size} > {max_total_bytes()} bytes")
             files.extend(_zip_members(name, _read(upload)))
-        elif upload.size > per_file:
-            problems.append(FileProblem(name, str(FileTooLargeError(f"{upload.size} > {per_file} bytes"))))
+        elif upload.size > _limit_for(name):
+            problems.append(FileProblem(name, str(FileTooLargeError(f"{upload.size} > {_limit_for(name)} bytes"))))
         else:
             data = _read(upload)
             if data.startswith(b"PK\x03\x04"):  # a zip under another name
@@ -163,6 +163,11 @@ def prepare_upload(uploaded) -> tuple[list[PageFile], list[FileProblem]]:
     return files, problems
 
 
+def _limit_for(name: str) -> int:
+    """Bytes a file may have: a whole issue's PDF is larger than a page's text."""
+    return max_pdf_bytes() if name.lower().endswith(".pdf") else settings.KFQ_MAX_UPLOAD_BYTES
+
+
 def _read(upload) -> bytes:
     upload.seek(0)
     return b"".join(upload.chunks())
@@ -175,7 +180,6 @@ def _page_file(name: str, data: bytes) -> PageFile:
 
 def _zip_members(zip_name: str, data: bytes) -> list[PageFile]:
     """The page files in an archive; any unsafe entry refuses the whole archive before a byte is read."""
-    per_file = settings.KFQ_MAX_UPLOAD_BYTES
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
@@ -199,9 +203,9 @@ def _zip_members(zip_name: str, data: bytes) -> list[PageFile]:
             raise UnsafeArchiveError(f"{zip_name}: 加密文件 / encrypted entry {name!r}")
         if stat.S_ISLNK(entry.external_attr >> 16):  # its "text" would be the path it points to
             raise UnsafeArchiveError(f"{zip_name}: 符号链接不能作为版面 / a symbolic link, not a page: {name!r}")
-        if entry.file_size > per_file:
+        if entry.file_size > _limit_for(name):
             raise UnsafeArchiveError(
-                f"{zip_name}: {name} 解压后 {entry.file_size} 字节，超过单页上限 {per_file} / "
+                f"{zip_name}: {name} 解压后 {entry.file_size} 字节，超过单页上限 {_limit_for(name)} / "
                 f"{name} unpacks to {entry.file_size} bytes, over the per-page limit"
             )
         members.append(entry)
@@ -215,10 +219,10 @@ def _zip_members(zip_name: str, data: bytes) -> list[PageFile]:
         try:
             with archive.open(entry) as handle:
                 # Never trust the declared size: read one byte past the limit at most.
-                content = handle.read(per_file + 1)
+                content = handle.read(_limit_for(entry.filename) + 1)
         except DAMAGED_ZIP_ERRORS as error:
             raise UnsafeArchiveError(f"{zip_name}: {entry.filename}: {error}") from error
-        if len(content) > per_file:
+        if len(content) > _limit_for(entry.filename):
             raise UnsafeArchiveError(f"{zip_name}: {entry.filename} 超过单页上限 / over the per-page limit")
         if content.startswith(b"PK\x03\x04"):
             raise UnsafeArchiveError(f"{zip_name}: 压缩包内不能再有压缩包 / nested archive {entry.filename!r}")
@@ -247,7 +251,10 @@ def check_files(files: list[PageFile]) -> list[FileProblem]:
     problems = []
     for file in files:
         try:
-            decode_page(file.data, max_bytes=settings.KFQ_MAX_UPLOAD_BYTES)
+            if is_pdf_file(file.name, file.data):
+                check_pdf(file.data)
+            else:
+                decode_page(file.data, max_bytes=settings.KFQ_MAX_UPLOAD_BYTES)
         except IngestError as error:
             problems.append(FileProblem(file.name, str(error)))
     return problems
@@ -277,8 +284,9 @@ def ingest_files(
     try:
         with deferred_indexing(), transaction.atomic():
             for file in files:
+                ingest = ingest_pdf if is_pdf_file(file.name, file.data) else _ingest_text
                 try:
-                    result = ingest_page(
+                    results = ingest(
                         file.data,
                         PurePosixPath(file.name).name,
                         issue_year=issue_year or file.year,
@@ -290,7 +298,13 @@ def ingest_files(
                     )
                 except IngestError as error:
                     raise FileRefusedError(FileProblem(file.name, str(error))) from error
-                report.outcomes.append(UploadOutcome(file.name, result.status, result))
+                for result in results:
+                    name = file.name if len(results) == 1 else f"{file.name} {result.page.label}"
+                    report.outcomes.append(UploadOutcome(name, result.status, result))
     except LockError:  # the pages are stored (unpublished, so nothing is missing from search yet)
         log.warning("search index busy after an upload; its articles wait in the index backlog")
     return report
+
+
+def _ingest_text(data: bytes, name: str, **hints) -> list[IngestResult]:
+    return [ingest_page(data, name, **hints)]

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from articles.search.backend import LockError
 from articles.search.sync import deferred_indexing
 from articles.services.ingest import CREATED, ingest_page
+from articles.services.pdf_ingest import ingest_pdf, is_pdf_file
 
 MANIFEST_NAME = "manifest.csv"
 
@@ -52,11 +53,11 @@ def manifest_of(folder: Path) -> dict[str, ManifestRow]:
 
 
 def page_files(paths: list[Path]) -> list[Path]:
-    """Files as given; folders contribute their *.txt files in name order."""
+    """Files as given; folders contribute their *.txt and *.pdf files in name order."""
     files = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(path.glob("*.txt")))
+            files.extend(sorted(file for file in path.iterdir() if file.suffix.lower() in (".txt", ".pdf")))
         else:
             files.append(path)  # a missing file is reported when it is read
     return files
@@ -67,7 +68,10 @@ def _optional_int(cell: str | None) -> int | None:
 
 
 class Command(BaseCommand):
-    help = "导入版面文本文件 / Ingest page text files (or folders of *.txt with an optional manifest.csv)."
+    help = (
+        "导入版面文本文件或 PDF / Ingest page text files and issue PDFs "
+        "(or folders of *.txt and *.pdf with an optional manifest.csv)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", type=Path, help="page files or folders")
@@ -101,16 +105,27 @@ class Command(BaseCommand):
 
     def ingest_file(self, file: Path, hints: ManifestRow, counts: dict, unpublished: bool, max_bytes: int | None):
         try:
-            result = ingest_page(
-                file.read_bytes(), file.name, **hints.ingest_kwargs(), publish=not unpublished, max_bytes=max_bytes
-            )
+            data = file.read_bytes()
+            if is_pdf_file(file.name, data):
+                results = ingest_pdf(
+                    data,
+                    file.name,
+                    **hints.ingest_kwargs(),
+                    publish=not unpublished,
+                    progress=lambda line: self.stdout.write(f"           {file.name}: {line}"),
+                )
+            else:
+                results = [
+                    ingest_page(data, file.name, **hints.ingest_kwargs(), publish=not unpublished, max_bytes=max_bytes)
+                ]
         # A parser bug on one page must not stop the others from loading.
         except Exception as error:
             counts["failed"] += 1
             self.stderr.write(f"error      {file}: {error}")
             return
-        counts[result.status] += 1
-        line = f"{result.status:<10} {file}: page #{result.page.pk}, {result.articles} articles"
-        if result.status == CREATED:
-            line += f", {len(result.new_zones)} new zones, {len(result.warnings)} warnings"
-        self.stdout.write(line)
+        for result in results:
+            counts[result.status] += 1
+            line = f"{result.status:<10} {file}: page #{result.page.pk} {result.page.label}, {result.articles} articles"
+            if result.status == CREATED:
+                line += f", {len(result.new_zones)} new zones, {len(result.warnings)} warnings"
+            self.stdout.write(line)
