@@ -98,7 +98,8 @@ INSTALLED_APPS = [
     "axes",
     "django_ratelimit",
     "reversion",  # editors' revisions of articles, pages and issues (articles/services/history.py)
-    "articles",  # before haystack: its rebuild_index command replaces haystack's for the Whoosh index
+    "articles",
+    "articles.search",  # before haystack: its rebuild_index command replaces haystack's for the Whoosh index
     "haystack",
 ]
 

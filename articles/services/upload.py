@@ -269,8 +269,7 @@ def ingest_files(
     ``FileRefusedError`` naming it, and nothing of the upload is kept.
     """
     # Imported late: the search package loads haystack and jieba.
-    from ..search.backend import LockError
-    from ..search.sync import deferred_indexing
+    from ..search import IndexBusy, deferred_indexing
 
     report = UploadReport()
     # Each page queues its articles for the index with its commit; the index takes them in one write.
@@ -291,6 +290,6 @@ def ingest_files(
                 except IngestError as error:
                     raise FileRefusedError(FileProblem(file.name, str(error))) from error
                 report.outcomes.append(UploadOutcome(file.name, result.status, result))
-    except LockError:  # the pages are stored (unpublished, so nothing is missing from search yet)
+    except IndexBusy:  # the pages are stored (unpublished, so nothing is missing from search yet)
         log.warning("search index busy after an upload; its articles wait in the index backlog")
     return report

@@ -32,7 +32,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
-from .analysis import bigrams
+from ...analysis import bigrams
 
 K1, B = 1.2, 0.75  # BM25F constants, Whoosh's defaults
 POSTINGS_CACHE_BYTES = 32 * 2**20  # recent terms' postings, all segments together
