@@ -126,7 +126,7 @@ def data_version() -> tuple | None:
     stamp = index_generation()
     if stamp is None:
         return None
-    IndexBacklog = apps.get_model("articles", "IndexBacklog")
+    IndexBacklog = apps.get_model("search", "IndexBacklog")
     quote = connection.ops.quote_name
     backlog, log = quote(IndexBacklog._meta.db_table), quote(LogEntry._meta.db_table)
     with connection.cursor() as cursor:

@@ -154,7 +154,7 @@ class IndexingOff:
         return self
 
     def __exit__(self, *exc):
-        from articles.models import IndexBacklog
+        from articles.search.models import IndexBacklog
 
         self.module._after_commit = self.original
         IndexBacklog.objects.all().delete()

@@ -21,7 +21,7 @@ def chunks(values: list, size: int = QUERY_CHUNK) -> Iterator[list]:
 
 def take_rows(own: set[int] | None, limit: int | None, skip: set[int], lock=False) -> list[tuple[int, int]]:
     """Backlog rows (pk, article_id): all of ``own``'s, then the oldest others up to ``limit`` rows."""
-    from ..models import IndexBacklog
+    from .models import IndexBacklog
 
     rows = {}
     queue = IndexBacklog.objects.exclude(article_id__in=skip) if skip else IndexBacklog.objects.all()
@@ -36,7 +36,7 @@ def take_rows(own: set[int] | None, limit: int | None, skip: set[int], lock=Fals
 
 def forget_rows(rows: list[tuple[int, int]], failed: Iterable[int] = ()) -> None:
     """Delete the backlog rows whose articles are in the index now (not those that ``failed``)."""
-    from ..models import IndexBacklog
+    from .models import IndexBacklog
 
     failed = set(failed)
     for chunk in chunks([pk for pk, article_id in rows if article_id not in failed]):
@@ -44,12 +44,12 @@ def forget_rows(rows: list[tuple[int, int]], failed: Iterable[int] = ()) -> None
 
 
 def insert(article_ids: Iterable[int], using: str) -> None:
-    from ..models import IndexBacklog
+    from .models import IndexBacklog
 
     IndexBacklog.objects.using(using).bulk_create(IndexBacklog(article_id=pk) for pk in article_ids)
 
 
 def backlog_size() -> int:
-    from ..models import IndexBacklog
+    from .models import IndexBacklog
 
     return IndexBacklog.objects.count()

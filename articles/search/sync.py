@@ -66,7 +66,7 @@ def drain_all(*, chunk: int = DRAIN_CHUNK, timeout=None) -> SyncResult:
     It stops only when no row is left: rows that saves left while a pass held the writer (they waited
     ``REQUEST_LOCK_TIMEOUT`` at most) are taken by the next pass.
     """
-    from ..models import IndexBacklog
+    from .models import IndexBacklog
 
     indexed = removed = 0
     failed: set[int] = set()

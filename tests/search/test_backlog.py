@@ -6,7 +6,8 @@ import logging
 import pytest
 from django.db import transaction
 
-from articles.models import Article, IndexBacklog
+from articles.models import Article
+from articles.search.models import IndexBacklog
 from articles.search.sync import sync_on_commit
 from articles.search.whoosh_engine import backend as backend_module
 from articles.search.whoosh_engine.internals import searcher

@@ -99,8 +99,9 @@ def searching(stop_file: str, longest: float = 300.0) -> dict:
 def state(workers: int = 0, rounds: int = 0) -> dict:
     """The visible articles and their titles, the index's article ids, the backlog, and what searching
     for each title the edit workers may have written finds."""
-    from articles.models import Article, IndexBacklog
+    from articles.models import Article
     from articles.search import search
+    from articles.search.models import IndexBacklog
     from articles.search.whoosh_engine.consistency import index_entries
     from articles.search.whoosh_engine.internals.searcher import get_searcher
 

@@ -118,7 +118,7 @@ def compare(database: dict[int, Fingerprint], entries: dict[int, list[Fingerprin
 
 
 def backlog_rows() -> int:
-    from ...models import IndexBacklog
+    from ..models import IndexBacklog
 
     return IndexBacklog.objects.count()
 
@@ -190,7 +190,8 @@ def quick_check() -> list[str]:
     """Cheap signs of drift for the system check: counts and old backlog rows (no documents prepared)."""
     from django.utils import timezone
 
-    from ...models import Article, IndexBacklog
+    from ...models import Article
+    from ..models import IndexBacklog
 
     problems = []
     visible = Article.objects.visible().count()
