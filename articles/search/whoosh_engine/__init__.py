@@ -7,6 +7,7 @@ from __future__ import annotations
 import whoosh.index
 
 from .. import planning
+from ..contract import FACETS
 from ..engine import READ_ERRORS, SearchEngine
 from . import matching, writing
 from .internals import register_old_names, searcher
@@ -37,8 +38,6 @@ class WhooshSearchEngine(SearchEngine):
         return matching.count_matches(plan, strict=strict)
 
     def value_counts(self, facet, values):
-        from ..contract import FACETS
-
         current = searcher.get_searcher()
         return {value: current.doc_frequency(FACETS[facet][0], value) for value in values}
 
