@@ -223,7 +223,7 @@ def _run(
         if groups or excluded or filters:
             facets = _facets(view, allowed)
         else:  # the whole archive: counted once per generation
-            facets = view._once(("facets",), lambda: _facets(view, allowed))
+            facets = view.once(("facets",), lambda: _facets(view, allowed))
         exact_count = None
         if any(plan.parts for plan in plans):
             exact_count = int(matching_docs(view, groups, excluded, field_name, filters, strict=True).sum())

@@ -13,19 +13,10 @@ from .. import analysis
 from ..contract import FACETS, GRAM_FIELDS, TermPlan, normalise
 from ..planning import plan_query
 from ..query import parse as parse_query
-from .internals import arrays
+from .internals.arrays import kept_postings, restore_postings
 from .matching import SCORED_FIELDS, _scoring_words, author_exact, forget_answers
 
 __all__ = ["forget_answers", "kept_postings", "plain_whoosh_query", "restore_postings"]
-
-
-def kept_postings() -> dict:
-    """The decoded postings kept from earlier queries (to put back after ``forget_answers``)."""
-    return dict(arrays._postings_cache.items)
-
-
-def restore_postings(postings: dict) -> None:
-    arrays._postings_cache.items.update(postings)
 
 
 def substring_query(fieldname: str, text: str) -> Query:
