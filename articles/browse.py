@@ -10,9 +10,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from . import search
 from .models import Article, City, Zone
 from .places import TILE_POSITIONS
 
@@ -187,17 +187,9 @@ def highlight_terms(raw: str | None) -> list[str]:
 
 
 def highlight(text: str, terms: list[str]) -> SafeString:
-    """The text escaped, every match of a term wrapped in <mark>."""
-    if not text or not terms:
-        return escape(text or "")
-    pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.IGNORECASE)
-    parts, position = [], 0
-    for match in pattern.finditer(text):
-        parts.append(escape(text[position : match.start()]))
-        parts.append(f"<mark>{escape(match.group())}</mark>")
-        position = match.end()
-    parts.append(escape(text[position:]))
-    return mark_safe("".join(parts))  # every piece is escaped above
+    """The text escaped, every match of a term wrapped in <mark>: the search results' highlighter, so an
+    article page marks what its snippet marked."""
+    return mark_safe(search.highlight(text or "", terms))  # it escapes every piece
 
 
 # --- citation -------------------------------------------------------------------------------------------

@@ -115,15 +115,15 @@ def release() -> str:
 def data_version() -> tuple | None:
     """(index generation, newest backlog row, newest admin history entry and its time); None when the
     engine is not a local Whoosh index."""
+    from django.apps import apps
     from django.contrib.admin.models import LogEntry
 
-    from .models import IndexBacklog
-    from .search.engine_neutral import uses_whoosh
-    from .search.searcher import generation_stamp
+    from .search import index_generation
 
-    if not uses_whoosh():
+    stamp = index_generation()
+    if stamp is None:
         return None
-    stamp = generation_stamp()
+    IndexBacklog = apps.get_model("search", "IndexBacklog")
     quote = connection.ops.quote_name
     backlog, log = quote(IndexBacklog._meta.db_table), quote(LogEntry._meta.db_table)
     with connection.cursor() as cursor:

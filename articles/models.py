@@ -473,24 +473,3 @@ class RetiredArticle(models.Model):
         live = Article.objects.using(using).aggregate(top=Max("pk"))["top"] or 0
         retired = RetiredArticle.objects.using(using).aggregate(top=Max("pk"))["top"] or 0
         return max(live, retired) + 1
-
-
-class IndexBacklog(models.Model):
-    """An article whose search index entry must be brought up to date (the index's outbox).
-
-    A row is written in the same transaction as the change it follows, and deleted only after the
-    Whoosh commit that took the change in; whatever dies in between leaves the row for the next drain
-    (``articles.search.sync``). No foreign key: the row outlives a deleted article, whose entry must go.
-    """
-
-    article_id = models.BigIntegerField("文章编号")
-    enqueued_at = models.DateTimeField("入队时间", auto_now_add=True)
-
-    class Meta:
-        ordering = ("pk",)
-        indexes = (models.Index(fields=["article_id"]),)
-        verbose_name = "待索引文章"
-        verbose_name_plural = "待索引文章"
-
-    def __str__(self) -> str:
-        return f"#{self.article_id}"

@@ -7,7 +7,7 @@ import datetime
 from haystack import indexes
 
 from .models import Article
-from .search.fields import BigramField, ExactField, ExactListField, WordsField, full_text, title_text
+from .search import BigramField, ExactField, ExactListField, WordsField, full_text, title_text
 
 
 class ArticleIndex(indexes.SearchIndex, indexes.Indexable):

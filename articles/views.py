@@ -14,12 +14,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from . import browse
+from . import browse, search
 from .caching import conditional_page, kept_for_version
 from .models import Article, ArticleAuthor, Author, City, Issue, Page, Zone
 from .page_images import image_url, page_figure
 from .places import city_slug
-from .search.unavailable import SearchUnavailable
+from .search import SearchUnavailable
 from .services import identity
 
 log = logging.getLogger(__name__)
@@ -254,36 +254,23 @@ def neighbours(article: Article) -> tuple[Article | None, Article | None]:
 
 def related_articles(article: Article, limit: int = 5) -> list[str]:
     """The list lines (HTML) of the ``limit`` newest visible articles sharing a zone (primary or
-    mentioned) or the city; those sharing a zone first. Found in the search index (no sort of the
-    city's articles in the database)."""
-    from .search.engine_neutral import uses_whoosh
-
+    mentioned) or the city; those sharing a zone first. The search engine finds them (the Whoosh index
+    without a sort of the city's articles in the database)."""
     zones = [zone.name for zone in article.zones.all()] + ([article.zone.name] if article.zone else [])
-    if uses_whoosh():
-        # The same list for every article of these zones and city: found once per data version, with
-        # one more (the article itself, left out here) and a few spare ids (an index entry whose
-        # article has gone or been hidden must not empty the list). Kept as rendered lines, not
-        # model instances: a few hundred kept lists of instances (with their pages, issues, zones,
-        # authors) made every full garbage collection of a worker, which runs inside a request, walk them.
-        names, city = tuple(dict.fromkeys(zones)), article.city.short if article.city else None
-        try:
-            shared = kept_for_version(
-                ("related", names, city, limit), lambda: _list_lines(_related_in_index(names, city, limit + 4))
-            )
-        except SearchUnavailable:  # the article is in the database: it is shown, without its neighbours
-            log.exception("related articles of article %s left out: the search index cannot answer", article.pk)
-            return []
-        return [line for pk, line in shared if pk != article.pk][:limit]
-    zone_ids = {zone.pk for zone in article.zones.all()} | ({article.zone_id} if article.zone_id else set())
-    query = Q(pk__in=[])
-    if zone_ids:
-        mentions = Article.zones.through.objects.filter(zone_id__in=zone_ids).values("article_id")
-        query = Q(zone__in=zone_ids) | Q(pk__in=mentions)
-    if article.city_id:
-        query |= Q(city=article.city_id)
-    others = listing(Article.objects.visible().filter(query).exclude(pk=article.pk).newest_first())[:limit]
-    others = sorted(others, key=lambda other: 0 if other.zone_id and other.zone_id in zone_ids else 1)
-    return [line for _, line in _list_lines(others)]
+    # The same list for every article of these zones and city: found once per data version, with
+    # one more (the article itself, left out here) and a few spare ids (an index entry whose
+    # article has gone or been hidden must not empty the list). Kept as rendered lines, not
+    # model instances: a few hundred kept lists of instances (with their pages, issues, zones,
+    # authors) made every full garbage collection of a worker, which runs inside a request, walk them.
+    names, city = tuple(dict.fromkeys(zones)), article.city.short if article.city else None
+    try:
+        shared = kept_for_version(
+            ("related", names, city, limit), lambda: _list_lines(_related_in_index(names, city, limit + 4))
+        )
+    except SearchUnavailable:  # the article is in the database: it is shown, without its neighbours
+        log.exception("related articles of article %s left out: the search index cannot answer", article.pk)
+        return []
+    return [line for pk, line in shared if pk != article.pk][:limit]
 
 
 def _list_lines(articles: list[Article]) -> tuple[tuple[int, str], ...]:
@@ -292,9 +279,7 @@ def _list_lines(articles: list[Article]) -> tuple[tuple[int, str], ...]:
 
 
 def _related_in_index(zone_names: tuple[str, ...], city: str | None, count: int) -> list[Article]:
-    from .search.service import related_ids
-
-    ids = related_ids(list(zone_names), city, count)
+    ids = search.related_ids(list(zone_names), city, count)
     found = listing(Article.objects.visible().filter(pk__in=ids)).in_bulk()
     return [found[pk] for pk in ids if pk in found]
 

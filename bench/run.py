@@ -16,7 +16,7 @@ Baselines on the same data and index:
 
 * raw Whoosh rebuild: the same prepared documents and schema into a fresh index, one writer,
   ``add_document``, one commit;
-* raw Whoosh search: one searcher kept open runs, for each query, ``service.plain_whoosh_query``: the
+* raw Whoosh search: one searcher kept open runs, for each query, ``whoosh_engine.testing.plain_whoosh_query``: the
   same match as ours as one Whoosh query (each word an Or of bigram phrases of its forms on the
   bigram field, And across words, AndNot exclusions, facet values as a filter query; by relevance the
   same jieba word clauses score), sorted the same way, with the same six facets, top 20 stored ids.
@@ -26,7 +26,7 @@ Baselines on the same data and index:
 * raw jieba: search-mode tokenisation of the same texts.
 
 Our search is timed "cold": before each timed call the answers, word/phrase document sets and
-decoded postings kept from earlier queries are dropped (``service.forget_answers``), so every timed
+decoded postings kept from earlier queries are dropped (``whoosh_engine.testing.forget_answers``), so every timed
 call reads its terms from the index; what is kept per index generation whatever the query (facet
 values, date order, unfiltered counts) stays, as it would in a worker. "hot postings": the same with
 the decoded postings of earlier queries kept (a new query made of words seen before); "warm": the
@@ -154,7 +154,7 @@ class IndexingOff:
         return self
 
     def __exit__(self, *exc):
-        from articles.models import IndexBacklog
+        from articles.search.models import IndexBacklog
 
         self.module._after_commit = self.original
         IndexBacklog.objects.all().delete()
@@ -317,23 +317,24 @@ def query_set() -> list[tuple[str, dict]]:
 def time_ours(queries, reps: int, *, cold: bool, keep_postings: bool = False) -> dict:
     """``cold``: before each call, drop what earlier queries left (answers, document sets and, unless
     ``keep_postings``, the decoded postings of their terms); otherwise repeat with everything kept."""
-    from articles.search import arrays, service
+    from articles.search import search
+    from articles.search.whoosh_engine import testing
 
     per_query: dict[str, list[float]] = {}
     counts = {}
     for name, kwargs in queries:
         for _ in range(2):  # warm what lives per process and generation (dictionary, searcher, zone names)
-            result = service.search(**kwargs)
+            result = search(**kwargs)
         counts[name] = result.count
         times = []
         for _ in range(reps):
             if cold:
-                postings = dict(arrays._postings_cache.items) if keep_postings else None
-                service.forget_answers()
+                postings = testing.kept_postings() if keep_postings else None
+                testing.forget_answers()
                 if postings:
-                    arrays._postings_cache.items.update(postings)
+                    testing.restore_postings(postings)
             started = time.perf_counter()
-            service.search(**kwargs)
+            search(**kwargs)
             times.append((time.perf_counter() - started) * 1000)
         per_query[name] = times
     return {"per_query": per_query, "counts": counts}
@@ -353,7 +354,7 @@ def api_params(kwargs: dict) -> dict:
 def time_api(queries, reps: int) -> list[float]:
     from django.test import Client
 
-    from articles.search import service
+    from articles.search.whoosh_engine import testing
 
     client = Client(HTTP_HOST="127.0.0.1")
     times = []
@@ -362,7 +363,7 @@ def time_api(queries, reps: int) -> list[float]:
         for _ in range(2):
             assert client.get("/api/v1/search/", params).status_code == 200
         for _ in range(reps):
-            service.forget_answers()
+            testing.forget_answers()
             started = time.perf_counter()
             client.get("/api/v1/search/", params)
             times.append((time.perf_counter() - started) * 1000)
@@ -372,7 +373,7 @@ def time_api(queries, reps: int) -> list[float]:
 def facet_groups() -> dict:
     from whoosh import sorting
 
-    from articles.search.service import FACETS
+    from articles.search import FACETS
 
     return {
         key: sorting.FieldFacet(fieldname, allow_overlap=multi, maptype=sorting.Count)
@@ -387,9 +388,8 @@ def jieba_terms_query(kwargs: dict):
     from whoosh import sorting
     from whoosh.query import And, AndNot, Every, Or, Term
 
-    from articles.search import analysis
+    from articles.search import FACETS, analysis
     from articles.search.query import parse as parse_query
-    from articles.search.service import FACETS
 
     parsed = parse_query(kwargs["q"])
     fieldname = {"all": "text", "title": "title", "author": "authors"}[kwargs.get("field", "all")]
@@ -415,8 +415,9 @@ def time_raw_whoosh(queries, reps: int, *, jieba_terms: bool = False) -> dict:
     """One searcher kept open; per query: Whoosh evaluates the query, counts, six facets, top 20 ids."""
     from whoosh import index as whoosh_index
 
-    from articles.search.searcher import index_path
-    from articles.search.service import FACETS, plain_whoosh_query
+    from articles.search import FACETS
+    from articles.search.whoosh_engine.internals.searcher import index_path
+    from articles.search.whoosh_engine.testing import plain_whoosh_query
 
     searcher = whoosh_index.open_dir(str(index_path()), indexname="MAIN").searcher()
     per_query: dict[str, list[float]] = {}
@@ -550,7 +551,7 @@ def save_to_searchable(find, reps: int = 5, save=save_in_process, distinct: bool
 
 
 def found_in_process(token: str, pk: int) -> bool:
-    from articles.search.service import search
+    from articles.search import search
 
     return any(hit.article.pk == pk for hit in search(token).hits)
 
@@ -908,8 +909,8 @@ def run(data_dir: Path, args) -> dict:
     from django.core.management import call_command
 
     # Import everything the run uses now: one code version for the whole run, even if files change.
-    import articles.search.service
     import articles.search.views
+    import articles.search.whoosh_engine.testing
     import articles.views  # noqa: F401
     from bench.make_corpus import make_corpus
 
@@ -938,7 +939,7 @@ def run(data_dir: Path, args) -> dict:
     call_command("collectstatic", interactive=False, verbosity=0)  # pages render with the manifest storage
 
     from articles.models import Article
-    from articles.search.searcher import index_path
+    from articles.search.whoosh_engine.internals.searcher import index_path
 
     figures["articles"] = Article.objects.visible().count()
     figures["index_segments_before_rebuild"] = index_facts(index_path())["segments"]

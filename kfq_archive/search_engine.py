@@ -23,7 +23,7 @@ from django.core.exceptions import ImproperlyConfigured
 WHOOSH = "whoosh"
 ELASTICSEARCH7 = "elasticsearch7"
 ENGINES = (WHOOSH, ELASTICSEARCH7)
-WHOOSH_ENGINE = "articles.search.backend.ArchiveWhooshEngine"
+WHOOSH_ENGINE = "articles.search.whoosh_engine.backend.ArchiveWhooshEngine"
 ELASTICSEARCH7_ENGINE = "articles.search.elasticsearch.ArchiveElasticsearchEngine"
 DEFAULT_ELASTICSEARCH_URL = "http://127.0.0.1:9200"
 DEFAULT_ELASTICSEARCH_INDEX = "kfq_archive"

@@ -149,7 +149,7 @@ DATA_UPLOAD_MAX_NUMBER_FILES = KFQ_MAX_UPLOAD_FILES + 10
 KFQ_MAX_REQUEST_BYTES = env_int("KFQ_MAX_REQUEST_BYTES", KFQ_MAX_UPLOAD_TOTAL_BYTES + MIB, unit="bytes")
 # Rendered reader pages kept per process for the data version (articles/caching.py); 0: none.
 KFQ_PAGE_CACHE = env_int("KFQ_PAGE_CACHE", 2000, unit="pages")
-# Seconds a search index write waits for another process's writer before it gives up (LockError; the
+# Seconds a search index write waits for another process's writer before it gives up (IndexBusy; the
 # change then waits in the index backlog).
 KFQ_INDEX_LOCK_TIMEOUT = env_seconds("KFQ_INDEX_LOCK_TIMEOUT", 30.0)
 # Processes `manage.py rebuild_index` writes the Whoosh index with; None: the CPUs, at most 2.
@@ -166,7 +166,8 @@ INSTALLED_APPS = [
     "axes",
     "django_ratelimit",
     "reversion",  # editors' revisions of articles, pages and issues (articles/services/history.py)
-    "articles",  # before haystack: its rebuild_index command replaces haystack's for the Whoosh index
+    "articles",
+    "articles.search",  # before haystack: its rebuild_index command replaces haystack's for the Whoosh index
     "haystack",
 ]
 

@@ -17,22 +17,20 @@ application = get_wsgi_application()
 
 
 def warm_search() -> None:
-    """Build the search dictionary, import the views and read the index's arrays now (``service.warm``);
+    """Build the search dictionary, import the views and read the index ahead now (``search.warm``);
     no database connection or index file is left open to cross the fork. A missing or unreadable
     index is not read here: the first search reports it."""
     from django.db import connections
     from django.urls import reverse
 
-    from articles.search import analysis, engine_neutral, searcher, service
+    from articles import search
 
     try:
-        analysis.segmenter()
         reverse("search")  # imports the URLconf and the views, and builds the table links are made from
-        if engine_neutral.uses_whoosh() and searcher.generation_stamp():
-            try:
-                service.warm()
-            except Exception:
-                logging.getLogger(__name__).warning("the search index could not be read ahead", exc_info=True)
+        try:
+            search.warm()
+        except Exception:
+            logging.getLogger(__name__).warning("the search index could not be read ahead", exc_info=True)
     finally:
         connections.close_all()
     gc.freeze()  # what is loaded now stays out of the collector's way, so the forked copies stay shared

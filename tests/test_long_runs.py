@@ -4,6 +4,7 @@ square (a 2 MiB page of one run never finished indexing, holding the index write
 from pathlib import Path
 
 from articles.search import analysis
+from articles.search.whoosh_engine import analyzers
 from tests.search.processes import site
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -21,7 +22,7 @@ def test_pieces_are_bounded_and_cut_where_jieba_cuts_anyway():
 
 
 def test_ordinary_text_is_segmented_as_a_whole():
-    tokenizer = analysis.JiebaTokenizer()
+    tokenizer = analyzers.JiebaTokenizer()
     segmenter = analysis.segmenter()
     for seed in sorted(SEEDS.glob("*.txt")):
         text = seed.read_text(encoding="utf-8")

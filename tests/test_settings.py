@@ -200,7 +200,7 @@ def test_a_data_folder_that_cannot_be_made_is_named(tmp_path):
 
 
 def test_rebuild_index_takes_its_processes_from_the_setting_when_it_runs(settings):
-    from articles.management.commands.rebuild_index import default_procs
+    from articles.search.management.commands.rebuild_index import default_procs
 
     settings.KFQ_INDEX_PROCS = 3
     assert default_procs() == 3

@@ -68,7 +68,9 @@ WARMED = textwrap.dedent(
     """
     import kfq_archive.wsgi  # what gunicorn --preload imports in the master
     from articles.models import Article
-    from articles.search import arrays, searcher, service
+    from articles.search import search
+    from articles.search.whoosh_engine import testing
+    from articles.search.whoosh_engine.internals import arrays, searcher
 
     assert getattr(searcher._local, "searcher", None) is None, "index files open in the master would cross the fork"
     assert arrays._segments, "the index's arrays were not read before the fork"
@@ -79,8 +81,8 @@ WARMED = textwrap.dedent(
 
     def first_search_builds_nothing() -> bool:
         # Every facet of the archive, read from the master's arrays.
-        service.forget_answers()  # not the master's answer: computed again, from the arrays
-        result = service.search("")
+        testing.forget_answers()  # not the master's answer: computed again, from the arrays
+        result = search("")
         return result.count == Article.objects.visible().count() and bool(result.facets["city"]) and not reads
 
 

@@ -1,24 +1,111 @@
-"""Chinese full-text and faceted search over the archive (haystack + Whoosh + jieba).
+"""Chinese full-text and faceted search over the archive: the search app's public face.
 
-Public API:
-    sync_articles(article_ids)  (re)index the visible ones, remove the others; synchronous
-    search(...)                 run a reader's query (see ``service.search``; ``engine_neutral.search``
-                                when the engine is not Whoosh, README “Scale-out”)
+Code outside ``articles/search/`` uses only what is named here:
+
+    search(q, field=, filters=, sort=, page=)   a reader's search → SearchResult (SearchInputError)
+    SearchForm(request.GET)                     the one check of a request's search parameters
+    related_ids(zone_names, city, limit)        the newest articles of some zones or a city
+    highlight(text, forms)                      text escaped, every occurrence of a form in <mark>
+    sync_articles(ids), sync_on_commit(ids)     the index brought up to date, now or after the commit
+    deferred_indexing(), drain_all()            batch writes (ingest runs), the whole backlog written
+    index_generation()                          what changes with every index write (None: no local index)
+    warm()                                      read the index ahead (gunicorn's master, before the fork)
+    answers_503                                 a view decorator: SearchUnavailable becomes a 503
+    get_search_engine()                         the engine chosen in settings (``engine.SearchEngine``)
+
+and the types, constants and haystack field kinds (``articles/search_indexes.py``) re-exported below.
+The engine (Whoosh, or Elasticsearch for scale-out) is chosen once from settings; nothing outside this
+package asks which one it is.
 """
 
-from .sync import SyncResult, sync_articles
+from .contract import (
+    FACETS,
+    FIELDS,
+    PER_PAGE,
+    SORTS,
+    Hit,
+    IndexBusy,
+    IndexDamaged,
+    SearchInputError,
+    SearchResult,
+    SearchUnavailable,
+    SyncResult,
+)
+from .engine import get_search_engine
+from .fields import BigramField, ExactField, ExactListField, WordsField, full_text, title_text
+from .forms import SearchArguments, SearchForm
+from .results import highlight
+from .sync import deferred_indexing, drain_all, sync_articles, sync_on_commit
+from .unavailable import answers_503
 
-__all__ = ["SyncResult", "search", "sync_articles"]
+__all__ = [
+    "FACETS",
+    "FIELDS",
+    "PER_PAGE",
+    "SORTS",
+    "BigramField",
+    "ExactField",
+    "ExactListField",
+    "Hit",
+    "IndexBusy",
+    "IndexDamaged",
+    "SearchArguments",
+    "SearchForm",
+    "SearchInputError",
+    "SearchResult",
+    "SearchUnavailable",
+    "SyncResult",
+    "WordsField",
+    "answers_503",
+    "deferred_indexing",
+    "drain_all",
+    "full_text",
+    "get_search_engine",
+    "highlight",
+    "index_generation",
+    "related_ids",
+    "search",
+    "sync_articles",
+    "sync_on_commit",
+    "title_text",
+    "warm",
+]
 
 
-def search(*args, **kwargs):
-    """The Whoosh-native service (fast path), or haystack's SearchQuerySet for other engines (Elasticsearch)."""
-    from .engine_neutral import uses_whoosh
-    from .unavailable import reading_index
+def search(
+    q: str = "",
+    *,
+    field: str = "all",
+    filters: dict[str, list[str]] | None = None,
+    sort: str = "relevance",
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> SearchResult:
+    """One page of results for a reader's query, with facet counts over all the results.
 
-    if uses_whoosh():
-        from .service import search as run
-    else:
-        from .engine_neutral import search as run
-    with reading_index():
-        return run(*args, **kwargs)
+    ``filters`` maps FACETS keys to values; every value must hold (AND). Raises SearchInputError for an
+    unknown field, sort or facet name or a page below 1 (a page past the end is empty), and
+    SearchUnavailable when the engine cannot answer.
+    """
+    arguments = SearchForm.of(q, field=field, filters=filters, sort=sort, page=page).arguments()
+    return get_search_engine().search(arguments, per_page)
+
+
+def related_ids(zone_names: list[str], city: str | None, limit: int = 5) -> list[int]:
+    """Ids of the ``limit`` newest visible articles in any of the zones (primary or mentioned) or the
+    city; those in one of the zones first."""
+    return get_search_engine().related(zone_names, city, limit)
+
+
+def index_generation() -> tuple | None:
+    """What identifies the committed index; None when the engine has no local index to look at."""
+    return get_search_engine().generation()
+
+
+def warm() -> None:
+    """The jieba dictionary built, and what every search reads from the index read (gunicorn's master,
+    before the workers fork: they share it instead of each building it at its first search)."""
+    from . import analysis
+
+    analysis.segmenter()
+    get_search_engine().warm()

@@ -22,10 +22,11 @@ import elasticsearch
 from elasticsearch.helpers import bulk
 from haystack.backends.elasticsearch7_backend import Elasticsearch7SearchBackend, Elasticsearch7SearchEngine
 from haystack.constants import ID
-from haystack.exceptions import SkipDocument
 from haystack.utils import get_identifier
 
-from .unavailable import SearchUnavailable
+from .contract import SearchUnavailable
+from .fields import prepared
+from .haystack_engine import HaystackSearchEngine
 
 WORDS_ANALYZER = "kfq_words"
 BIGRAM_ANALYZER = "kfq_bigram"
@@ -50,6 +51,7 @@ def index_settings() -> dict:
 
 class ArchiveElasticsearchBackend(Elasticsearch7SearchBackend):
     DEFAULT_SETTINGS = index_settings()
+    date_order = ("-sort_date", "sort_seq")  # newest issue first, then page and position
 
     def build_schema(self, fields):
         content_field_name, mapping = super().build_schema(fields)
@@ -77,11 +79,9 @@ class ArchiveElasticsearchBackend(Elasticsearch7SearchBackend):
 
     def document(self, index, obj) -> dict | None:
         """The object as Elasticsearch stores it (None when the index skips it)."""
-        try:
-            prepared = index.full_prepare(obj)
-        except SkipDocument:
+        doc = prepared(self, index, obj)
+        if doc is None:
             return None
-        doc = {key: self._from_python(value) for key, value in prepared.items()}
         doc["_id"] = doc[ID]
         return doc
 
@@ -108,5 +108,10 @@ class ArchiveElasticsearchBackend(Elasticsearch7SearchBackend):
         self.conn.indices.refresh(index=self.index_name)
 
 
+class ElasticsearchSearchEngine(HaystackSearchEngine):
+    name = "Elasticsearch"
+
+
 class ArchiveElasticsearchEngine(Elasticsearch7SearchEngine):
     backend = ArchiveElasticsearchBackend
+    archive_engine = "articles.search.elasticsearch.ElasticsearchSearchEngine"

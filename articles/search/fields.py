@@ -1,10 +1,10 @@
-"""What of an article is searchable, and the haystack field types the archive's backend understands."""
+"""What of an article is searchable, and the haystack field kinds every engine maps to its own types
+(``kfq_kind``: jieba words, character bigrams, whole values)."""
 
 from __future__ import annotations
 
 from haystack import indexes
-
-from .analysis import BigramAnalyzer, JiebaAnalyzer
+from haystack.exceptions import SkipDocument
 
 
 def title_text(article) -> str:
@@ -22,24 +22,25 @@ def full_text(article) -> str:
     return "\n".join(part for part in [*parts, *captions] if part)
 
 
+def prepared(backend, index, obj) -> dict | None:
+    """The object's document as ``backend`` converts values (None when the index skips it)."""
+    try:
+        doc = index.full_prepare(obj)
+    except SkipDocument:
+        return None
+    return {key: backend._from_python(value) for key, value in doc.items()}
+
+
 class WordsField(indexes.CharField):
     """jieba search-mode words (ranking); not stored."""
 
     kfq_kind = "words"
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("analyzer", JiebaAnalyzer())
-        super().__init__(**kwargs)
 
 
 class BigramField(indexes.CharField):
     """Character bigrams with positions (exact substring and phrase matching); not stored."""
 
     kfq_kind = "bigram"
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("analyzer", BigramAnalyzer())
-        super().__init__(**kwargs)
 
 
 class ExactField(indexes.CharField):

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import logging
 
-from django.core import checks
 from django.core.signals import request_finished, request_started
 from django.db.models import signals
 from haystack.signals import BaseSignalProcessor
 
-from . import analysis, searcher, sync
-from .engine_neutral import uses_whoosh
-from .sync import _backend_and_index, sync_on_commit, take_drained
+from . import analysis, planning, sync
+from .engine import get_search_engine
+from .sync import sync_on_commit, take_drained
 
 log = logging.getLogger(__name__)
 
@@ -117,41 +116,18 @@ class ArchiveSignalProcessor(BaseSignalProcessor):
         class wait (``merging``): the response is sent by now (``request_finished``), so the editor does
         not wait; saves in a request never merge before it."""
         sync.request_ended()
+        engine = get_search_engine()
         if take_drained():
-            backend = _backend_and_index()[0]
             try:
-                if hasattr(backend, "tidy"):  # Whoosh (Elasticsearch merges by itself)
-                    backend.tidy()
+                engine.tidy()
             except Exception:  # the index is as good unmerged; the next write merges if it must
                 log.exception("merging the search index's small segments failed")
-        if uses_whoosh():
-            searcher.release_if_stale()
+        engine.after_request()
 
     def names_changed(self, sender, instance, raw=False, **kwargs):
         # A new or renamed zone (with aliases) or author: the dictionary and alias expansion learn it.
-        searcher.forget_zones()
+        planning.forget_zone_names()
         if sender is self.models["author"]:
             analysis.add_words([instance.name])
         else:
             analysis.add_words([instance.name, *(instance.aliases or [])])
-
-
-@checks.register("search")
-def index_matches_database(app_configs=None, **kwargs):
-    """Warn on cheap signs of drift: counts differ, or backlog rows wait (``check_index`` compares fully)."""
-    from django.db import DatabaseError
-
-    from .consistency import quick_check
-    from .engine_neutral import uses_whoosh
-
-    if not uses_whoosh():  # the comparison reads a Whoosh index
-        return []
-    try:
-        problems = quick_check()
-    except (DatabaseError, OSError):  # no tables yet (before migrate), or no index folder
-        return []
-    except Exception as error:  # e.g. an index written with another schema
-        hint = "运行 manage.py rebuild_index --noinput"
-        return [checks.Warning(f"检索索引无法读取：{error}", hint=hint, id="search.W002")]
-    hint = "运行 manage.py check_index --repair（或 rebuild_index --noinput）"
-    return [checks.Warning(problem, hint=hint, id="search.W001") for problem in problems]

@@ -12,9 +12,10 @@ change anywhere takes up to ``DRAIN_EXTRA`` of them along with its own, an inges
 Why nothing is lost: a drain deletes only rows it read, and it reads the articles after the rows, so
 a change committed while a drain runs keeps its own row (committed after the drain read the others).
 
-Engines other than Whoosh (Elasticsearch, see elasticsearch.py) drain the same backlog through the
-backend's ``apply`` (one bulk request) inside a transaction that locks the rows it took
-(``select_for_update``: on PostgreSQL a second drain of the same article waits, so writes land in order).
+Each engine writes the rows it takes (``SearchEngine.apply``): Whoosh as above
+(``whoosh_engine.writing``); Elasticsearch in one bulk request inside a transaction that locks the rows it
+took (``select_for_update``: on PostgreSQL a second drain of the same article waits, so writes land in
+order).
 """
 
 from __future__ import annotations
@@ -23,12 +24,12 @@ import logging
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, transaction
 
-from . import analysis
-from .backend import LockError
+from .backlog import insert
+from .contract import IndexBusy, SyncResult
+from .engine import get_search_engine
 
 log = logging.getLogger(__name__)
 
@@ -39,158 +40,20 @@ DRAIN_EXTRA = 20  # older backlog rows an after-commit drain takes besides its o
 REQUEST_LOCK_TIMEOUT = 1.0
 DEFERRED_BATCH = 2000  # articles an ingest run leaves in the backlog before writing them in one commit
 DRAIN_CHUNK = 5000  # rows per Whoosh commit when the whole backlog is drained (above a batch: one commit)
-QUERY_CHUNK = 500  # ids per SQL ``IN (...)``
-
-
-@dataclass(frozen=True)
-class SyncResult:
-    indexed: int  # visible articles written to the index
-    removed: int  # ids deleted from the index (hidden, unpublished or gone)
-    failed: tuple[int, ...] = ()  # articles whose document could not be prepared; their rows stay
-
-
-def _backend_and_index():
-    from haystack import connections
-
-    from ..models import Article
-
-    connection = connections["default"]
-    return connection.get_backend(), connection.get_unified_index().get_index(Article)
-
-
-def identifier(article_id: int) -> str:
-    """The index's unique id of an article (haystack's ``app.model.pk``)."""
-    return f"articles.article.{article_id}"
-
-
-def _chunks(values: list, size: int = QUERY_CHUNK) -> Iterator[list]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 # --- writing the index --------------------------------------------------------------------------
 
 
-def write_articles(backend, index, writer, article_ids: Iterable[int]) -> SyncResult:
-    """Into an open writer: the visible ones among ``article_ids`` (re)indexed, the others deleted."""
-    from haystack.constants import ID
-
-    ids = sorted({int(pk) for pk in article_ids})
-    visible = {}
-    for chunk in _chunks(ids):
-        visible.update((article.pk, article) for article in index.index_queryset().filter(pk__in=chunk))
-    names = set()
-    for article in visible.values():
-        names.update(article.author_names())
-        names.update(zone.name for zone in article.zones.all())
-    analysis.add_words(names)  # new author and zone names are words before their articles are indexed
-    indexed = removed = 0
-    failed = []
-    # Delete every entry of the article, then add (``update_document`` replaces only one of two copies).
-    with _deletion_searcher(writer) as searcher:
-        for pk in ids:
-            article = visible.get(pk)
-            try:
-                doc = backend.document(index, article) if article is not None else None
-            except Exception:  # one broken article must not keep the others out of the index
-                log.exception("article %s could not be indexed; it stays in the index backlog", pk)
-                failed.append(pk)
-                continue
-            writer.delete_by_term(ID, identifier(pk), searcher=searcher)
-            if doc is None:
-                removed += 1
-            else:
-                writer.add_document(**doc)
-                indexed += 1
-    return SyncResult(indexed, removed, tuple(failed))
-
-
-@contextmanager
-def _deletion_searcher(writer):
-    """A searcher numbering documents as ``writer`` does: this thread's kept searcher when it reads the
-    same segments (no readers to open), otherwise a new one on the writer's segments."""
-    from .searcher import get_searcher
-
-    kept = get_searcher()
-    read = [reader.segment() for reader, _ in kept.reader().leaf_readers()]
-    if [segment.segment_id() for segment in read if segment] == [segment.segment_id() for segment in writer.segments]:
-        yield kept
-        return
-    with writer.searcher() as fresh:
-        yield fresh
-
-
-def _take_rows(own: set[int] | None, limit: int | None, skip: set[int], lock=False) -> list[tuple[int, int]]:
-    """Backlog rows (pk, article_id): all of ``own``'s, then the oldest others up to ``limit`` rows."""
-    from ..models import IndexBacklog
-
-    rows = {}
-    queue = IndexBacklog.objects.exclude(article_id__in=skip) if skip else IndexBacklog.objects.all()
-    if lock:
-        queue = queue.select_for_update()
-    for chunk in _chunks(sorted(own or ())):
-        rows.update(queue.filter(article_id__in=chunk).values_list("pk", "article_id"))
-    others = queue.order_by("pk").values_list("pk", "article_id")
-    rows.update(others[:limit] if limit is not None else others)
-    return sorted(rows.items())
-
-
-@contextmanager
-def locked_writer(backend, timeout: float | None = None):
-    """The Whoosh writer (``LockError`` after ``timeout`` s, default KFQ_INDEX_LOCK_TIMEOUT); cancelled if the
-    block raises. The block commits it (``backend.commit``) or cancels it."""
-    writer = backend.writer(timeout)
-    try:
-        yield writer
-    except BaseException:
-        backend.cancel(writer)
-        raise
-
-
-def forget_rows(rows: list[tuple[int, int]], failed: Iterable[int] = ()) -> None:
-    """Delete the backlog rows whose articles are in the index now (not those that ``failed``)."""
-    from ..models import IndexBacklog
-
-    failed = set(failed)
-    for chunk in _chunks([pk for pk, article_id in rows if article_id not in failed]):
-        IndexBacklog.objects.filter(pk__in=chunk).delete()
-
-
 def _drain_once(own: set[int] | None, limit: int | None, skip: set[int], timeout: float | None) -> tuple:
-    """One writer, one commit; returns (SyncResult, rows taken)."""
-    backend, index = _backend_and_index()
-    if not hasattr(backend, "writer"):
-        return _drain_once_in_bulk(backend, index, own, limit, skip)
-    with locked_writer(backend, timeout) as writer:
-        # Rows are read while holding the lock, so two drains never take the same rows.
-        rows = _take_rows(own, limit, skip)
-        if not rows:
-            backend.cancel(writer)  # (a writer creates its segment's files at once: they are removed)
-            return SyncResult(0, 0), 0
-        result = write_articles(backend, index, writer, {article_id for _, article_id in rows})
-        backend.commit(writer, result.indexed + result.removed, tidy=not in_request())
-    forget_rows(rows, result.failed)
-    return result, len(rows)
-
-
-def _drain_once_in_bulk(backend, index, own, limit, skip) -> tuple:
-    """Another engine: the rows taken are locked until the bulk request is done and they are deleted."""
-    with transaction.atomic():
-        rows = _take_rows(own, limit, skip, lock=True)
-        if not rows:
-            return SyncResult(0, 0), 0
-        ids = sorted({article_id for _, article_id in rows})
-        visible = [article for chunk in _chunks(ids) for article in index.index_queryset().filter(pk__in=chunk)]
-        gone = sorted(set(ids) - {article.pk for article in visible})
-        backend.apply(index, visible, [identifier(pk) for pk in gone])
-        forget_rows(rows)
-    return SyncResult(len(visible), len(gone)), len(rows)
+    """One commit of the engine's; returns (SyncResult, rows taken)."""
+    return get_search_engine().apply(own, limit, skip, timeout)
 
 
 def drain(article_ids: Iterable[int] | None = None, *, extra: int = DRAIN_EXTRA, timeout=None) -> SyncResult:
     """Index the backlog rows of ``article_ids`` and up to ``extra`` others, in one commit.
 
-    Raises ``LockError`` when another writer holds the index longer than the timeout; the rows stay.
+    Raises ``IndexBusy`` when another writer holds the index longer than the timeout; the rows stay.
     """
     own = {int(pk) for pk in article_ids or ()}
     result, _ = _drain_once(own, extra, set(), timeout)
@@ -203,7 +66,7 @@ def drain_all(*, chunk: int = DRAIN_CHUNK, timeout=None) -> SyncResult:
     It stops only when no row is left: rows that saves left while a pass held the writer (they waited
     ``REQUEST_LOCK_TIMEOUT`` at most) are taken by the next pass.
     """
-    from ..models import IndexBacklog
+    from .models import IndexBacklog
 
     indexed = removed = 0
     failed: set[int] = set()
@@ -213,12 +76,6 @@ def drain_all(*, chunk: int = DRAIN_CHUNK, timeout=None) -> SyncResult:
         failed.update(result.failed)
         if taken == 0 or not IndexBacklog.objects.exclude(article_id__in=failed).exists():
             return SyncResult(indexed, removed, tuple(sorted(failed)))
-
-
-def backlog_size() -> int:
-    from ..models import IndexBacklog
-
-    return IndexBacklog.objects.count()
 
 
 # --- queueing -----------------------------------------------------------------------------------
@@ -258,12 +115,6 @@ def _still_in_effect(stack: tuple | None, current: tuple) -> bool:
     return stack is not None and current[: len(stack)] == stack
 
 
-def _insert(article_ids: Iterable[int], using: str) -> None:
-    from ..models import IndexBacklog
-
-    IndexBacklog.objects.using(using).bulk_create(IndexBacklog(article_id=pk) for pk in article_ids)
-
-
 def sync_on_commit(article_ids: Iterable[int], using: str | None = None) -> None:
     """Queue these articles for the index in the current transaction; indexed right after it commits.
 
@@ -275,13 +126,13 @@ def sync_on_commit(article_ids: Iterable[int], using: str | None = None) -> None
     using = using or DEFAULT_DB_ALIAS
     connection = transaction.get_connection(using)
     if not connection.in_atomic_block:
-        _insert(sorted(ids), using)
+        insert(sorted(ids), using)
         _after_commit(ids)
         return
     queued = _current(connection)
     stack = tuple(connection.savepoint_ids)
     fresh = sorted(pk for pk in ids if queued is None or not _still_in_effect(queued.ids.get(pk), stack))
-    _insert(fresh, using)
+    insert(fresh, using)
     if queued is None:
         queued = _Queued(using)
         _local.queued = {**getattr(_local, "queued", {}), using: queued}
@@ -293,7 +144,7 @@ def sync_on_commit(article_ids: Iterable[int], using: str | None = None) -> None
 def sync_articles(article_ids: Iterable[int]) -> SyncResult:
     """(Re)index the visible articles among ``article_ids`` now; remove the others from the index.
 
-    Synchronous: when it returns, searches see the change (``LockError`` if another writer keeps the
+    Synchronous: when it returns, searches see the change (``IndexBusy`` if another writer keeps the
     index busy past the timeout; the articles stay queued). Inside a transaction it indexes what that
     transaction sees; ``sync_on_commit`` waits for the commit instead. Safe with ids that no longer
     exist or are hidden: they are removed.
@@ -301,7 +152,7 @@ def sync_articles(article_ids: Iterable[int]) -> SyncResult:
     ids = {int(pk) for pk in article_ids}
     if not ids:
         return SyncResult(0, 0)
-    _insert(sorted(ids), DEFAULT_DB_ALIAS)
+    insert(sorted(ids), DEFAULT_DB_ALIAS)
     return drain(ids)
 
 
@@ -336,7 +187,7 @@ def _after_commit(article_ids: set[int]) -> None:
         deferred.queued += len(article_ids)
         if deferred.queued >= deferred.batch:
             deferred.write()
-    except LockError:
+    except IndexBusy:
         log.warning(
             "the search index stayed busy; %d articles wait in the index backlog for the next write "
             "(or manage.py check_index --repair)",
@@ -369,7 +220,7 @@ def deferred_indexing(batch: int = DEFERRED_BATCH) -> Iterator[DeferredIndexing]
     takes them ``batch`` articles per commit and at the end: one Whoosh commit per batch instead of
     one per page. If the process dies inside, the backlog holds what is not indexed yet.
 
-    The final write raises ``LockError`` if another writer keeps the index busy (the rows stay queued).
+    The final write raises ``IndexBusy`` if another writer keeps the index busy (the rows stay queued).
     """
     outer = getattr(_local, "deferred", None)
     if outer is not None:  # nested: the outer block writes the index

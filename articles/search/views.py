@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.http import JsonResponse
@@ -14,8 +15,9 @@ from kfq_archive.security import search_rate
 
 from ..caching import conditional_page
 from ..records import article_record
-from . import search  # the engine's search: Whoosh-native, or haystack's SearchQuerySet (engine_neutral)
-from .service import FACETS, FIELDS, SORTS, SearchInputError
+from .contract import FACETS, FIELDS, SORTS, SearchInputError
+from .engine import get_search_engine
+from .forms import SearchForm, quoted
 from .unavailable import answers_503
 
 API_MAX_PER_PAGE = 100
@@ -23,21 +25,6 @@ API_MAX_PER_PAGE = 100
 
 # One budget per client address for the search page and the API (KFQ_SEARCH_RATE).
 throttled = ratelimit(group="search", key="ip", rate=search_rate)
-
-
-def _filters(params) -> dict[str, list[str]]:
-    return {name: [value.strip() for value in params.getlist(name) if value.strip()] for name in FACETS}
-
-
-def _page_number(raw: str | None) -> int | None:
-    """The page asked for, or None when it is not a positive whole number."""
-    if raw is None or raw == "":
-        return 1
-    try:
-        page = int(raw)
-    except ValueError:
-        return None
-    return page if page >= 1 else None
 
 
 # What links on the search page carry over; anything else in the request is dropped, so that junk
@@ -78,23 +65,13 @@ def article_link(hit) -> str:
 @conditional_page
 def search_page(request):
     params = request.GET
-    notes = []
-    field = params.get("field", "all")
-    if field not in FIELDS:
-        field = "all"
-    sort = params.get("sort", "relevance")
-    if sort not in SORTS:
-        sort = "relevance"
-    page = _page_number(params.get("page"))
-    if page is None:
-        notes.append("页码无效，已显示第 1 页。")
-        page = 1
-    filters = _filters(params)
+    arguments, notes = SearchForm(params).lenient()
     link_to = Links(params)
-    result = search(params.get("q", ""), field=field, filters=filters, sort=sort, page=page)
-    if result.count and page > result.pages:
-        notes.append(f"没有第 {page} 页，已显示最后一页（第 {result.pages} 页）。")
-        result = search(params.get("q", ""), field=field, filters=filters, sort=sort, page=result.pages)
+    engine = get_search_engine()
+    result = engine.search(arguments)
+    if result.count and arguments.page > result.pages:
+        notes.append(f"没有第 {arguments.page} 页，已显示最后一页（第 {result.pages} 页）。")
+        result = engine.search(replace(arguments, page=result.pages))
     notes = result.notes + notes
     if result.query.strip() and result.parsed.is_empty:
         notes.append("检索词里没有可检索的文字（只有符号），下面列出全部文章。")
@@ -189,29 +166,16 @@ def _error(message: str, status: int = 400) -> JsonResponse:
     return JsonResponse({"error": message}, status=status, json_dumps_params={"ensure_ascii": False})
 
 
-def _shown(value: str, limit: int = 40) -> str:
-    """A parameter's value as quoted in an error message: at most ``limit`` characters of it."""
-    return repr(value if len(value) <= limit else value[:limit] + "…")
-
-
 @throttled
 @answers_503(json=True)
 @conditional_page
 def api_search(request):
-    params = request.GET
-    page = _page_number(params.get("page"))
-    if page is None:
-        return _error(f"page 必须是从 1 开始的整数 / page must be a whole number from 1, got {_shown(params['page'])}")
-    field = params.get("field", "all") or "all"
-    if field not in FIELDS:
-        return _error(f"field 只能是 {' / '.join(FIELDS)} / field must be one of these, got {_shown(field)}")
-    sort = params.get("sort", "relevance") or "relevance"
-    if sort not in SORTS:
-        return _error(f"sort 只能是 {' / '.join(SORTS)} / sort must be one of these, got {_shown(sort)}")
     try:
-        result = search(params.get("q", ""), field=field, filters=_filters(params), sort=sort, page=page)
+        arguments = SearchForm(request.GET).arguments()
     except SearchInputError as error:
         return _error(str(error))
+    page = arguments.page
+    result = get_search_engine().search(arguments)
     if result.count and page > result.pages:
         return _error(f"没有第 {page} 页，共 {result.pages} 页 / page {page} is past the last page ({result.pages})")
     body = {
@@ -277,4 +241,4 @@ def api_article(request, pk: int):
 
 
 def api_not_found(request):
-    return _error(f"没有这个接口或对象 / not found: {_shown(request.path, 100)}", status=404)
+    return _error(f"没有这个接口或对象 / not found: {quoted(request.path, 100)}", status=404)

@@ -29,7 +29,7 @@ def sync_search_index(article_ids: Iterable[int]) -> None:
     with the ids of articles deleted too, so the queue entry commits with the change. Without a
     transaction it is synchronous: when it returns, searches see the change.
     """
-    from ..search.sync import sync_on_commit  # imported late: the search package loads haystack and jieba
+    from ..search import sync_on_commit  # imported late: the search package loads haystack and jieba
 
     sync_on_commit(article_ids)
 

@@ -18,7 +18,7 @@ from ..gazetteer_db import gazetteer_from_db
 from ..models import Article, ArticleAuthor, Author, Caption, City, County, Issue, Page, RetiredArticle, Zone
 from ..parsing import Gazetteer, ParsedArticle, ParsedPage, parse_page
 from ..parsing import gazetteer as gazetteer_module
-from ..search.sync import sync_on_commit
+from ..search import sync_on_commit
 from . import history, identity
 from .columns import check_range, fit_to_columns
 from .decoding import decode_page

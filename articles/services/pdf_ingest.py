@@ -24,7 +24,7 @@ from ..models import Page, SourcePdf
 from ..parsing import ParsedArticle, parse_page
 from ..pdfs.document import PdfPage, PdfProblem, is_pdf, open_pdf, read_pages, render_page
 from ..pdfs.layout import PageText, article_regions
-from ..search.sync import sync_on_commit
+from ..search import sync_on_commit
 from .errors import FileTooLargeError, IngestError
 from .ingest import CREATED, UNCHANGED, IngestResult, checked, store_new_page
 

@@ -276,8 +276,7 @@ def ingest_files(
     ``FileRefusedError`` naming it, and nothing of the upload is kept.
     """
     # Imported late: the search package loads haystack and jieba.
-    from ..search.backend import LockError
-    from ..search.sync import deferred_indexing
+    from ..search import IndexBusy, deferred_indexing
 
     report = UploadReport()
     # Each page queues its articles for the index with its commit; the index takes them in one write.
@@ -301,7 +300,7 @@ def ingest_files(
                 for result in results:
                     name = file.name if len(results) == 1 else f"{file.name} {result.page.label}"
                     report.outcomes.append(UploadOutcome(name, result.status, result))
-    except LockError:  # the pages are stored (unpublished, so nothing is missing from search yet)
+    except IndexBusy:  # the pages are stored (unpublished, so nothing is missing from search yet)
         log.warning("search index busy after an upload; its articles wait in the index backlog")
     return report
 

@@ -8,7 +8,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles.search.service import FACETS
+from articles.search import FACETS
 
 from .conftest import TEXTS, UNICODE
 

@@ -11,10 +11,10 @@ SEEDS = Path(__file__).resolve().parent.parent.parent / "seeds"
 
 
 def clear_index() -> None:
-    from articles.search import searcher
+    from articles.search import get_search_engine
 
     call_command("clear_index", interactive=False, verbosity=0)
-    searcher.reset()
+    get_search_engine().reset()
 
 
 def empty_archive() -> None:

@@ -7,8 +7,9 @@ from haystack import connections
 from whoosh import index as whoosh_index
 
 from articles.models import Article
-from articles.search import search, searcher
+from articles.search import search
 from articles.search.fields import full_text
+from articles.search.whoosh_engine.internals import searcher
 
 
 def ids(q, **kwargs) -> list[int]:

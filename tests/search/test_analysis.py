@@ -3,6 +3,7 @@
 import pytest
 
 from articles.search import analysis
+from articles.search.whoosh_engine import analyzers
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ def test_names_seen_at_ingest_join_the_dictionary():
 def test_jieba_positions_are_token_numbers_not_character_offsets():
     tokens = [
         (t.text, t.pos, t.startchar, t.endchar)
-        for t in analysis.JiebaAnalyzer()("全省开发区“管运分离”改革", positions=True, chars=True)
+        for t in analyzers.JiebaAnalyzer()("全省开发区“管运分离”改革", positions=True, chars=True)
     ]
     assert [pos for _, pos, _, _ in tokens] == list(range(len(tokens)))
     assert all("“" not in text for text, *_ in tokens)  # punctuation is not a token
@@ -32,5 +33,5 @@ def test_jieba_positions_are_token_numbers_not_character_offsets():
 
 
 def test_bigrams_cover_every_character_position():
-    tokens = [(t.text, t.pos) for t in analysis.BigramAnalyzer()("亚宝 AI", positions=True)]
+    tokens = [(t.text, t.pos) for t in analyzers.BigramAnalyzer()("亚宝 AI", positions=True)]
     assert tokens == [("亚宝", 0), ("宝 ", 1), (" a", 2), ("ai", 3), ("i", 4)]

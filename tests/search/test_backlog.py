@@ -6,9 +6,10 @@ import logging
 import pytest
 from django.db import transaction
 
-from articles.models import Article, IndexBacklog
-from articles.search import searcher
+from articles.models import Article
+from articles.search.models import IndexBacklog
 from articles.search.sync import sync_on_commit
+from articles.search.whoosh_engine.internals import searcher
 
 from .conftest import clear_index, empty_archive
 from .helpers import check_index, ids, indexed_ids, visible, visible_ids, whoosh_writer
@@ -113,7 +114,7 @@ def test_system_check_warns_about_rows_waiting_over_a_minute():
 
     from django.utils import timezone
 
-    from articles.search.signals import index_matches_database
+    from articles.search.checks import index_matches_database
 
     row = IndexBacklog.objects.create(article_id=visible()[0].pk)
     assert index_matches_database() == []  # a write in progress, not drift

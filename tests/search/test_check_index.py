@@ -3,7 +3,7 @@
 import pytest
 
 from articles.models import Article
-from articles.search import searcher
+from articles.search import get_search_engine
 
 from .helpers import check_index, ids, indexed_ids, prepared, visible, visible_ids, whoosh_writer
 
@@ -25,7 +25,7 @@ def test_check_index_reports_and_repairs_a_damaged_index():
     writer.update_document(**altered)
     writer.commit()
     Article.objects.filter(pk=hidden.pk).update(is_published=False)  # no signal: the index still holds it
-    searcher.reset()
+    get_search_engine().reset()
     assert "旧标题的文章" not in {article.title for article in visible()}
     assert ids("旧标题的文章") == [third.pk]
 
@@ -47,7 +47,7 @@ def test_check_index_reports_and_repairs_a_damaged_index():
 
 @pytest.mark.usefixtures("two_pages")
 def test_system_check_points_to_check_index():
-    from articles.search.signals import index_matches_database
+    from articles.search.checks import index_matches_database
 
     assert index_matches_database() == []
     writer = whoosh_writer()

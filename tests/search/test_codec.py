@@ -6,9 +6,9 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.qparser import QueryParser
 
-from articles.search.analysis import BigramAnalyzer
-from articles.search.backend import BigramText
-from articles.search.codec import InliningCodec
+from articles.search.whoosh_engine.analyzers import BigramAnalyzer
+from articles.search.whoosh_engine.backend import BigramText
+from articles.search.whoosh_engine.internals.codec import InliningCodec
 
 SCHEMA = Schema(
     id=ID(stored=True, unique=True),

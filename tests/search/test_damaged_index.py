@@ -9,7 +9,8 @@ import pytest
 from django.core.management import call_command
 
 from articles.models import Article
-from articles.search import searcher
+from articles.search import get_search_engine
+from articles.search.whoosh_engine.internals import searcher
 
 from .helpers import check_index
 
@@ -26,7 +27,7 @@ def cut_the_largest_segment() -> None:
     segment = max(searcher.index_path().glob("*.seg"), key=lambda path: path.stat().st_size)
     with segment.open("r+b") as handle:
         handle.truncate(segment.stat().st_size // 3)
-    searcher.reset()  # as a worker started after the damage
+    get_search_engine().reset()  # as a worker started after the damage
 
 
 @pytest.mark.usefixtures("two_pages")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from articles.search import searcher
+from articles.search.whoosh_engine.internals import searcher
 from tests.search.processes import site
 
 from .helpers import whoosh_writer

@@ -1,5 +1,5 @@
 """search() finds, orders and counts by array operations on the index; Whoosh's own evaluation of the
-same match (service.plain_whoosh_query) is the oracle: the same documents, the same date order."""
+same match (testing.plain_whoosh_query) is the oracle: the same documents, the same date order."""
 
 import numpy as np
 import pytest
@@ -10,11 +10,12 @@ from whoosh.fields import TEXT, Schema
 from whoosh.filedb.filestore import FileStorage, RamStorage
 
 from articles.models import Article
-from articles.search import search, service, sync_articles
-from articles.search.analysis import BigramAnalyzer
-from articles.search.arrays import IndexArrays, _text_column, index_arrays
-from articles.search.backend import BigramText
-from articles.search.searcher import get_searcher
+from articles.search import search, sync_articles
+from articles.search.whoosh_engine import matching, testing
+from articles.search.whoosh_engine.analyzers import BigramAnalyzer
+from articles.search.whoosh_engine.backend import BigramText
+from articles.search.whoosh_engine.internals.arrays import IndexArrays, _text_column, index_arrays
+from articles.search.whoosh_engine.internals.searcher import get_searcher
 
 from .helpers import containing, db_facets
 
@@ -42,7 +43,7 @@ QUERIES = [
 
 def whoosh_finds(q, field="all", filters=None, sort="relevance") -> list[int]:
     searcher = get_searcher()
-    query, filter_query, sortedby = service.plain_whoosh_query(searcher, q, field=field, filters=filters, sort=sort)
+    query, filter_query, sortedby = testing.plain_whoosh_query(searcher, q, field=field, filters=filters, sort=sort)
     results = searcher.search(query, filter=filter_query, limit=None, sortedby=sortedby)
     return [int(hit["django_id"]) for hit in results]
 
@@ -54,7 +55,7 @@ def found(q, **kwargs) -> list[int]:
 
 @pytest.mark.parametrize(("q", "field"), QUERIES)
 def test_the_same_documents_as_whoosh_evaluating_the_phrase_queries(q, field):
-    service.forget_answers()
+    testing.forget_answers()
     assert set(found(q, field=field)) == set(whoosh_finds(q, field))
 
 
@@ -89,8 +90,8 @@ def test_after_an_edit_the_new_segment_and_the_deletion_count():
 
 
 def test_pages_past_the_kept_order_are_computed(monkeypatch):
-    monkeypatch.setattr(service, "ORDER_KEPT", 3)
-    service.forget_answers()
+    monkeypatch.setattr(matching, "ORDER_KEPT", 3)
+    testing.forget_answers()
     seen, page = [], 1
     while True:
         result = search('"开发区"', sort="date", page=page, per_page=2)

@@ -6,8 +6,8 @@ import os
 import pytest
 from haystack import connections
 
-from articles.search import backend as backend_module
-from articles.search import merging, searcher
+from articles.search.whoosh_engine import backend as backend_module
+from articles.search.whoosh_engine.internals import merging, searcher
 
 from .helpers import check_index, ids, indexed_ids, visible, visible_ids, whoosh_writer
 
@@ -178,7 +178,7 @@ def test_a_saved_article_keeps_its_postings_in_the_term_dictionary_and_is_found_
     assert all(saved.term_info(field, text).is_inlined() for field, text in terms)  # no postings blocks
     assert type(saved.segment().codec()) is W3Codec  # the index records Whoosh's own codec
     toc = next(searcher.index_path().glob("_MAIN_*.toc")).read_bytes()
-    assert b"articles.search.codec" not in toc  # reading needs nothing of the writing codec
+    assert b"articles.search.whoosh_engine.internals.codec" not in toc  # reading needs nothing of the writing codec
     assert ids("测速标记") == [first.pk]
     assert ids('"开发区测速"') == [first.pk]
 

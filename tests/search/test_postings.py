@@ -9,8 +9,9 @@ import pytest
 from whoosh.fields import ID, Schema
 from whoosh.filedb.filestore import FileStorage
 
-from articles.search.analysis import BigramAnalyzer
-from articles.search.arrays import (
+from articles.search.whoosh_engine.analyzers import BigramAnalyzer
+from articles.search.whoosh_engine.backend import BigramText
+from articles.search.whoosh_engine.internals.arrays import (
     _block_ids,
     _deltas_and_weights,
     _head,
@@ -18,8 +19,7 @@ from articles.search.arrays import (
     read_positions,
     read_postings,
 )
-from articles.search.backend import BigramText
-from articles.search.searcher import get_searcher
+from articles.search.whoosh_engine.internals.searcher import get_searcher
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
 

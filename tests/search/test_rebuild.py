@@ -8,9 +8,9 @@ from django.core.management import call_command
 from haystack import connections
 from whoosh.fields import ID, Schema
 
-from articles.search import searcher
-from articles.search.backend import schema_signature, stored_schema
-from articles.search.consistency import find_drift
+from articles.search.whoosh_engine.backend import schema_signature, stored_schema
+from articles.search.whoosh_engine.consistency import find_drift
+from articles.search.whoosh_engine.internals import searcher
 
 from .helpers import ids, visible
 
@@ -28,7 +28,7 @@ def segments() -> list:
 @pytest.mark.usefixtures("indexed_seeds")
 @pytest.mark.parametrize("procs", [1, 2])
 def test_rebuild_writes_one_segment_per_process_equal_to_the_database(procs, monkeypatch):
-    monkeypatch.setattr("articles.search.backend.REBUILD_JOB", 5)  # work for both processes
+    monkeypatch.setattr("articles.search.whoosh_engine.backend.REBUILD_JOB", 5)  # work for both processes
     out = StringIO()
     call_command("rebuild_index", interactive=False, procs=procs, stdout=out)
     assert f"{len(visible_ids())} articles" in out.getvalue()

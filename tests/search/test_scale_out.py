@@ -22,13 +22,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from articles.models import Article
-from articles.search import analysis, engine_neutral, service
+from articles.search import FACETS, PER_PAGE, SearchForm, SearchInputError, search
+from articles.search.contract import GRAM_FIELDS
 from articles.search.elasticsearch import (
     BIGRAM_ANALYZER,
     PLUGIN_TOKENIZERS,
     WORDS_ANALYZER,
     ArchiveElasticsearchBackend,
 )
+from articles.search.haystack_engine import HaystackSearchEngine
+from articles.search.whoosh_engine.analyzers import BigramAnalyzer
 from articles.search_indexes import ArticleIndex
 from kfq_archive import search_engine
 
@@ -50,14 +53,14 @@ import json, django
 django.setup()
 from django.conf import settings
 from haystack import connections
-from articles.search.engine_neutral import uses_whoosh
+from articles.search import get_search_engine
 backend = connections["default"].get_backend()
 print(json.dumps({
     "engine": settings.KFQ_SEARCH_ENGINE,
     "connection": settings.HAYSTACK_CONNECTIONS["default"],
     "backend": type(backend).__name__,
     "index_name": getattr(backend, "index_name", None),
-    "uses_whoosh": uses_whoosh(),
+    "search_engine": type(get_search_engine()).__name__,
 }))
 """
 
@@ -66,7 +69,7 @@ def test_whoosh_is_the_default_engine(tmp_path):
     done = run_python(SHOW_CONNECTION, {}, tmp_path)
     assert done.returncode == 0, done.stderr
     shown = json.loads(done.stdout)
-    assert shown["engine"] == "whoosh" and shown["uses_whoosh"]
+    assert shown["engine"] == "whoosh" and shown["search_engine"] == "WhooshSearchEngine"
     assert shown["connection"] == {"ENGINE": search_engine.WHOOSH_ENGINE, "PATH": str(tmp_path / "whoosh_index")}
     assert shown["backend"] == "ArchiveWhooshBackend"
 
@@ -81,7 +84,7 @@ def test_elasticsearch7_is_chosen_by_environment_variables(tmp_path):
     done = run_python(SHOW_CONNECTION, env, tmp_path)
     assert done.returncode == 0, done.stderr  # nothing contacts the server at start-up
     shown = json.loads(done.stdout)
-    assert shown["engine"] == "elasticsearch7" and not shown["uses_whoosh"]
+    assert shown["engine"] == "elasticsearch7" and shown["search_engine"] == "ElasticsearchSearchEngine"
     assert shown["connection"] == {
         "ENGINE": "articles.search.elasticsearch.ArchiveElasticsearchEngine",
         "URL": "https://search.internal:9200",
@@ -181,9 +184,9 @@ def test_every_index_field_is_mapped_as_its_kind(es_backend):
 
 def test_facet_and_filter_fields_are_keywords_so_zone_names_count_whole(es_backend):
     _, mapping = es_backend.build_schema(index_fields())
-    for fieldname, _, _ in service.FACETS.values():
+    for fieldname, _, _ in FACETS.values():
         assert mapping[fieldname] == {"type": "keyword"}, fieldname
-    for gram_field in service.GRAM_FIELDS.values():  # the fields phrases are matched on
+    for gram_field in GRAM_FIELDS.values():  # the fields phrases are matched on
         assert mapping[gram_field]["analyzer"] == BIGRAM_ANALYZER
 
 
@@ -240,15 +243,20 @@ def test_one_bulk_request_indexes_visible_articles_and_deletes_the_rest(es_backe
 def test_a_phrase_query_on_bigrams_is_its_bigrams_only():
     # Whoosh's query parser (haystack's path) must not ask for the last character alone, which is indexed
     # only at the end of a value; indexing is unchanged.
-    analyzer = analysis.BigramAnalyzer()
+    analyzer = BigramAnalyzer()
     assert [t.text for t in analyzer("管运分离", mode="query")] == ["管运", "运分", "分离"]
     assert [t.text for t in analyzer("管运分离")] == ["管运", "运分", "分离", "离"]
     assert [t.text for t in analyzer("管", mode="query")] == ["管"]
 
 
+def neutral_search(q: str, per_page: int = PER_PAGE, **kwargs):
+    """The search through haystack's SearchQuerySet (the Elasticsearch engine's), on the Whoosh index."""
+    return HaystackSearchEngine().search(SearchForm.of(q, **kwargs).arguments(), per_page)
+
+
 def agree(q: str, **kwargs):
-    native = service.search(q, per_page=1000, **kwargs)
-    neutral = engine_neutral.search(q, per_page=1000, **kwargs)
+    native = search(q, per_page=1000, **kwargs)
+    neutral = neutral_search(q, per_page=1000, **kwargs)
     assert neutral.count == native.count > 0
     assert {hit.article.pk for hit in neutral.hits} == {hit.article.pk for hit in native.hits}
     assert neutral.facets == native.facets
@@ -287,36 +295,36 @@ class TestEngineNeutralSearchOnWhoosh:
         agree("临汾 OR 运城", field="title")
 
     def test_date_order_is_newest_first(self):
-        neutral = engine_neutral.search("开发区", sort="date", per_page=1000)
+        neutral = neutral_search("开发区", sort="date", per_page=1000)
         dates = [ArticleIndex().prepare_sort_date(hit.article) for hit in neutral.hits]
         assert neutral.sort == "date" and dates == sorted(dates, reverse=True)
 
     def test_pages_and_a_page_past_the_end(self):
-        everything = engine_neutral.search("开发区", per_page=1000)
-        first = engine_neutral.search("开发区", per_page=3)
-        second = engine_neutral.search("开发区", per_page=3, page=2)
+        everything = neutral_search("开发区", per_page=1000)
+        first = neutral_search("开发区", per_page=3)
+        second = neutral_search("开发区", per_page=3, page=2)
         assert first.count == second.count == everything.count and first.pages == -(-everything.count // 3)
         assert len(first.hits) == 3 and not {h.article.pk for h in first.hits} & {h.article.pk for h in second.hits}
-        past = engine_neutral.search("开发区", per_page=3, page=99)
+        past = neutral_search("开发区", per_page=3, page=99)
         assert past.hits == [] and past.count == everything.count  # so the page can offer the last page
 
     def test_nothing_found_gets_the_same_suggestions(self):
-        native = service.search("经济技术开发区", filters={"city": ["朔州"]})
-        neutral = engine_neutral.search("经济技术开发区", filters={"city": ["朔州"]})
+        native = search("经济技术开发区", filters={"city": ["朔州"]})
+        neutral = neutral_search("经济技术开发区", filters={"city": ["朔州"]})
         assert neutral.count == native.count == 0
         assert [s["text"] for s in neutral.suggestions] == [s["text"] for s in native.suggestions]
         assert neutral.suggestions
 
     def test_bad_parameters_are_refused_as_by_the_service(self):
         for kwargs in ({"field": "body"}, {"sort": "title"}, {"filters": {"colour": ["red"]}}, {"page": 0}):
-            with pytest.raises(service.SearchInputError):
-                engine_neutral.search("开发区", **kwargs)
+            with pytest.raises(SearchInputError):
+                neutral_search("开发区", **kwargs)
 
     @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(st.text(alphabet=st.sampled_from('亚宝药业管运分离 "\\-*?:()[]{}^~/!ORNTA临汾＂'), max_size=14))
     def test_any_typed_text_gives_an_answer_never_an_error(self, q):
-        result = engine_neutral.search(q)
-        assert result.count == len(result.hits) or result.count > len(result.hits) == service.PER_PAGE
+        result = neutral_search(q)
+        assert result.count == len(result.hits) or result.count > len(result.hits) == PER_PAGE
 
 
 # --- an Elasticsearch that does not answer -------------------------------------------------------

@@ -3,7 +3,7 @@
 import pytest
 
 from articles.models import Article, Author
-from articles.search import search
+from articles.search import get_search_engine, search
 
 from .helpers import containing, db_facets, facet_values, ids, visible
 
@@ -155,7 +155,7 @@ def test_unknown_filter_value_finds_nothing_and_suggests_dropping_it():
 def test_a_zone_alias_added_by_another_process_is_known_from_the_next_index_change(monkeypatch):
     from articles import gazetteer_db
     from articles.models import Zone
-    from articles.search import searcher, sync_articles
+    from articles.search import sync_articles
 
     zone = Zone.objects.get(name="长子经济技术开发区")
     article = Article.objects.visible().filter(zone=zone).first()
@@ -173,4 +173,4 @@ def test_a_zone_alias_added_by_another_process_is_known_from_the_next_index_chan
         assert set(ids("喵喵园")) == set(ids("长子经济技术开发区")) != set()
         assert reads
     finally:
-        searcher.reset()  # the alias goes with this test's transaction
+        get_search_engine().reset()  # the alias goes with this test's transaction

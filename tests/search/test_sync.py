@@ -4,7 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from articles.models import Article, ArticleAuthor, Author, Issue, Page, Zone
-from articles.search import searcher, sync_articles
+from articles.search import sync_articles
+from articles.search.whoosh_engine.internals import searcher
 from articles.services.ingest import reparse_page
 
 from .conftest import clear_index
@@ -149,7 +150,7 @@ def test_a_deleted_index_folder_is_recreated_and_refilled_by_update_index():
 
 @pytest.mark.usefixtures("two_pages")
 def test_system_check_warns_when_the_index_lags_the_database():
-    from articles.search.signals import index_matches_database
+    from articles.search.checks import index_matches_database
 
     assert index_matches_database() == []
     clear_index()

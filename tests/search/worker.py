@@ -80,8 +80,8 @@ def searching(stop_file: str, longest: float = 300.0) -> dict:
     files of merged segments), until ``stop_file`` exists; what failed, and how many generations were seen."""
     from pathlib import Path
 
-    from articles.search.searcher import get_searcher, stamp_of
-    from articles.search.service import search
+    from articles.search import search
+    from articles.search.whoosh_engine.internals.searcher import get_searcher, stamp_of
 
     deadline = time.time() + longest
     searches, errors, generations = 0, [], set()
@@ -99,10 +99,11 @@ def searching(stop_file: str, longest: float = 300.0) -> dict:
 def state(workers: int = 0, rounds: int = 0) -> dict:
     """The visible articles and their titles, the index's article ids, the backlog, and what searching
     for each title the edit workers may have written finds."""
-    from articles.models import Article, IndexBacklog
-    from articles.search.consistency import index_entries
-    from articles.search.searcher import get_searcher
-    from articles.search.service import search
+    from articles.models import Article
+    from articles.search import search
+    from articles.search.models import IndexBacklog
+    from articles.search.whoosh_engine.consistency import index_entries
+    from articles.search.whoosh_engine.internals.searcher import get_searcher
 
     visible = dict(Article.objects.visible().values_list("pk", "title"))
     entries, strays = index_entries(get_searcher().reader())
@@ -161,7 +162,7 @@ def admin_save(pk: str, title: str, ready_file: str, longest: float = 300.0) -> 
     from django.test import Client
     from django.test.utils import override_settings, setup_test_environment
 
-    from articles.search.searcher import index_path
+    from articles.search.whoosh_engine.internals.searcher import index_path
     from tests.admin.conftest import change_form_data
 
     setup_test_environment()  # the response's context, for the form as rendered

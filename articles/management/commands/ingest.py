@@ -9,8 +9,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.search.backend import LockError
-from articles.search.sync import deferred_indexing
+from articles.search import IndexBusy, deferred_indexing
 from articles.services.ingest import CREATED, ingest_page
 from articles.services.pdf_ingest import ingest_pdf, is_pdf_file
 
@@ -91,7 +90,7 @@ class Command(BaseCommand):
                     self.ingest_file(
                         file, manifests[file.parent].get(file.name, ManifestRow()), counts, unpublished, max_bytes
                     )
-        except LockError as error:
+        except IndexBusy as error:
             message = (
                 "检索索引正忙，未索引的文章留在索引待办中；稍后运行 manage.py check_index --repair / "
                 "the search index stayed busy: the pages are stored, their articles wait in the index backlog"

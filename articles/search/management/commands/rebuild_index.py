@@ -15,11 +15,10 @@ import time
 
 from django.conf import settings
 from django.core.management.base import CommandError
-from haystack import connections
 from haystack.management.commands.rebuild_index import Command as HaystackRebuild
 
-from articles.models import Article
-from articles.search.backend import ArchiveWhooshBackend, LockError
+from ...contract import IndexBusy
+from ...engine import get_search_engine
 
 MAX_DEFAULT_PROCS = 2
 
@@ -46,8 +45,8 @@ class Command(HaystackRebuild):
 
     def handle(self, **options):
         usings = options.get("using") or ["default"]
-        backends = {using: connections[using].get_backend() for using in usings}
-        if not all(isinstance(backend, ArchiveWhooshBackend) for backend in backends.values()):
+        engines = {using: get_search_engine(using) for using in usings}
+        if not all(engine.rebuilds_in_one_commit for engine in engines.values()):
             return super().handle(**options)
         procs = options.get("procs") or default_procs()
         if procs < 1:
@@ -58,8 +57,7 @@ class Command(HaystackRebuild):
                 self.stdout.write("已取消 / Cancelled.")
                 return
         verbosity = options.get("verbosity", 1)
-        for using, backend in backends.items():
-            index = connections[using].get_unified_index().get_index(Article)
+        for engine in engines.values():
             started = time.perf_counter()
 
             def progress(written, started=started):
@@ -67,8 +65,8 @@ class Command(HaystackRebuild):
                     self.stdout.write(f"  {written} 篇 / articles ({time.perf_counter() - started:.0f} s)")
 
             try:
-                written = backend.rebuild(index, procs=procs, progress=progress)
-            except LockError as error:
+                written = engine.rebuild(procs=procs, progress=progress)
+            except IndexBusy as error:
                 message = f"检索索引正被另一个进程写入 / another process keeps the index busy: {error}"
                 raise CommandError(message) from error
             if verbosity >= 1:
@@ -76,9 +74,9 @@ class Command(HaystackRebuild):
                     f"索引已重建：{written} 篇文章，{time.perf_counter() - started:.1f} 秒（{procs} 个进程）/ "
                     f"index rebuilt: {written} articles in {time.perf_counter() - started:.1f} s ({procs} processes)"
                 )
-        from articles.search.sync import drain_all
+        from ...sync import drain_all
 
         try:
             drain_all()
-        except LockError:
+        except IndexBusy:
             self.stderr.write("索引待办稍后处理 / the index backlog waits for the next write (check_index --repair)")

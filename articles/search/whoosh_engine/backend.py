@@ -6,7 +6,7 @@
   text in a column of their own (``BigramText``), where a phrase's uncertain candidates are checked.
 * Integer fields are sortable (date order).
 * Writes wait for Whoosh's lock (one writer at a time across processes) for at most
-  ``KFQ_INDEX_LOCK_TIMEOUT`` seconds (a setting), then raise ``LockError``: never a silent failure, never a background
+  ``KFQ_INDEX_LOCK_TIMEOUT`` seconds (a setting), then raise ``IndexBusy``: never a silent failure, never a background
   thread; when a write returns, the index is up to date.
 * Every document carries ``kfq_hash``, a digest of what was indexed, so ``manage.py check_index``
   can tell a changed article from an unchanged one without re-analysing anything.
@@ -33,7 +33,6 @@ from pathlib import Path
 from django.conf import settings
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.constants import ID
-from haystack.exceptions import SkipDocument
 from haystack.utils import get_identifier
 from whoosh.columns import VarBytesColumn
 from whoosh.fields import ID as WHOOSH_ID
@@ -41,12 +40,15 @@ from whoosh.fields import KEYWORD, NUMERIC, STORED, TEXT
 from whoosh.index import LockError
 from whoosh.writing import CLEAR
 
-from . import merging
-from .codec import InliningCodec
+from ..contract import IndexBusy
+from ..fields import prepared
+from .analyzers import BigramAnalyzer, JiebaAnalyzer
+from .internals import merging
+from .internals.codec import InliningCodec
 
 log = logging.getLogger(__name__)
 
-__all__ = ["HASH_FIELD", "ArchiveWhooshBackend", "ArchiveWhooshEngine", "LockError"]
+__all__ = ["HASH_FIELD", "ArchiveWhooshBackend", "ArchiveWhooshEngine", "WriterBusy"]
 
 LOCK_POLL = 0.02  # seconds between attempts to take the lock
 HASH_FIELD = "kfq_hash"
@@ -56,6 +58,10 @@ MERGE_SWAP_TIMEOUT = 2.0  # seconds a merge waits for the write lock to swap its
 REBUILD_LIMITMB = 256  # MB of memory per writer process for a rebuild (postings sorted in memory)
 REBUILD_CHUNK = 1000  # articles read from the database at a time during a rebuild
 REBUILD_JOB = 100  # documents handed to a writer process at a time
+
+
+class WriterBusy(IndexBusy, LockError):
+    """Another process kept Whoosh's write lock past the timeout."""
 
 
 def content_hash(doc: dict) -> str:
@@ -81,6 +87,10 @@ class BigramText(TEXT):
 
 
 class ArchiveWhooshBackend(WhooshSearchBackend):
+    # Newest issue first, then page and position, through a SearchQuerySet: haystack's Whoosh backend
+    # sorts every field the same way.
+    date_order = ("-sort_date", "-sort_seq")
+
     def build_schema(self, fields):
         content_field_name, schema = super().build_schema(fields)
         for field_class in fields.values():
@@ -92,13 +102,11 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 else:
                     replacement = WHOOSH_ID(stored=True, sortable=True)
             elif kind == "bigram":
-                replacement = BigramText(analyzer=field_class.analyzer, stored=False, field_boost=field_class.boost)
+                replacement = BigramText(analyzer=BigramAnalyzer(), stored=False, field_boost=field_class.boost)
             elif kind == "words":
                 # jieba word fields only rank, by frequency: without positions their postings are a third
                 # the size to read.
-                replacement = TEXT(
-                    analyzer=field_class.analyzer, phrase=False, stored=False, field_boost=field_class.boost
-                )
+                replacement = TEXT(analyzer=JiebaAnalyzer(), phrase=False, stored=False, field_boost=field_class.boost)
             elif field_class.field_type == "integer":
                 replacement = NUMERIC(stored=field_class.stored, numtype=int, bits=64, sortable=True)
             else:
@@ -109,14 +117,20 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         return content_field_name, schema
 
     def writer(self, timeout: float | None = None):
-        """A Whoosh writer on the latest generation of the index; ``LockError`` after ``timeout`` s
+        """A Whoosh writer on the latest generation of the index; ``IndexBusy`` after ``timeout`` s
         (default ``settings.KFQ_INDEX_LOCK_TIMEOUT``)."""
         if timeout is None:
             timeout = settings.KFQ_INDEX_LOCK_TIMEOUT
         if not self.setup_complete or (self.use_file_storage and not os.path.isdir(self.path)):
             self.setup()  # first use, or the index folder was deleted: start an empty index
         self.index = self.index.refresh()
-        return self.index.writer(timeout=timeout, delay=LOCK_POLL, codec=InliningCodec())
+        return self._locked_writer(timeout, codec=InliningCodec())
+
+    def _locked_writer(self, timeout: float, **options):
+        try:
+            return self.index.writer(timeout=timeout, delay=LOCK_POLL, **options)
+        except LockError as error:
+            raise WriterBusy(str(error)) from error
 
     def remove_unused_files(self) -> None:
         """Delete what a failed or cancelled write left in the index folder (parts of a segment no
@@ -124,7 +138,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         lock, never waited for: a writer holding it deletes such files itself when it commits."""
         from whoosh.index import TOC, EmptyIndexError, clean_files
 
-        from .searcher import INDEX_NAME
+        from .internals.searcher import INDEX_NAME
 
         if not self.use_file_storage or not os.path.isdir(self.path):
             return
@@ -188,11 +202,9 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             return False
 
     def document(self, index, obj) -> dict | None:
-        try:
-            doc = index.full_prepare(obj)
-        except SkipDocument:
+        doc = prepared(self, index, obj)
+        if doc is None:
             return None
-        doc = {key: self._from_python(value) for key, value in doc.items()}
         doc.pop("boost", None)
         doc[HASH_FIELD] = content_hash(doc)
         return doc
@@ -232,7 +244,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         see the old index until then, never an empty one. With a changed schema the index is created
         anew first. Returns the number of documents.
         """
-        from . import analysis
+        from .. import analysis
 
         if not self.setup_complete:
             self.setup()
@@ -247,7 +259,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         if procs > 1:
             options.update(procs=procs, multisegment=True, batchsize=REBUILD_JOB)
         self.index = self.index.refresh()
-        writer = self.index.writer(timeout=settings.KFQ_INDEX_LOCK_TIMEOUT, delay=LOCK_POLL, **options)
+        writer = self._locked_writer(settings.KFQ_INDEX_LOCK_TIMEOUT, **options)
         written = 0
         try:
             queryset = index.index_queryset().order_by("pk")
@@ -315,3 +327,4 @@ def schema_signature(schema) -> list[tuple]:
 
 class ArchiveWhooshEngine(WhooshEngine):
     backend = ArchiveWhooshBackend
+    archive_engine = "articles.search.whoosh_engine.WhooshSearchEngine"

@@ -5,10 +5,8 @@ from __future__ import annotations
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.search import searcher
-from articles.search.backend import LockError
-from articles.search.consistency import Drift, find_drift, repair
-from articles.search.unavailable import INDEX_READ_ERRORS
+from ...contract import IndexBusy
+from ...engine import Unsupported, get_search_engine
 
 SHOWN = 20  # ids listed per kind of drift
 
@@ -32,18 +30,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, repair: bool, timeout: float | None, **options):
-        from articles.search.engine_neutral import uses_whoosh
-
-        if not uses_whoosh():
-            raise CommandError(
-                "check_index 只核对 Whoosh 索引 / check_index compares a Whoosh index; with Elasticsearch, "
-                "rebuild_index --noinput rebuilds it"
-            )
-        if repair:
-            return self.repair(timeout)
+        engine = get_search_engine()
         try:
-            drift = find_drift()
-        except INDEX_READ_ERRORS as error:
+            if repair:
+                return self.repair(engine, timeout)
+            drift = engine.find_drift()
+        except Unsupported as error:
+            raise CommandError(str(error)) from error
+        except engine.read_errors as error:
             self.stdout.write(f"检索索引文件损坏或缺失，无法读取 / the index cannot be read: {error!r}")
             raise CommandError(
                 "检索索引已损坏；运行 manage.py check_index --repair 按数据库重建 / the index is damaged"
@@ -53,18 +47,18 @@ class Command(BaseCommand):
             raise CommandError("检索索引与数据库不一致；运行 manage.py check_index --repair / index drift found")
         self.stdout.write("检索索引与数据库一致 / the index matches the database")
 
-    def repair(self, timeout: float | None) -> None:
+    def repair(self, engine, timeout: float | None) -> None:
         try:
-            outcome = repair(timeout)
-        except LockError as error:
+            outcome = engine.repair(timeout)
+        except IndexBusy as error:
             message = "检索索引正被另一进程写入，请稍后再试 / another process holds the index writer"
             raise CommandError(message) from error
-        except INDEX_READ_ERRORS as error:
+        except engine.read_errors as error:
             # Nothing of a damaged index can be trusted: the whole index is written anew from the database.
             self.stdout.write(f"检索索引文件损坏，按数据库重建 / the index is damaged ({error!r}); rebuilding it")
             call_command("rebuild_index", interactive=False, stdout=self.stdout, stderr=self.stderr)
-            searcher.reset()
-            left = find_drift()
+            engine.reset()
+            left = engine.find_drift()
             self.report(left)
             if left:
                 raise CommandError("重建后仍不一致 / drift remains after the rebuild") from error
@@ -75,13 +69,13 @@ class Command(BaseCommand):
             f"已修复 / repaired: {outcome.indexed} indexed, {outcome.removed} removed"
             + (f", {len(outcome.failed)} failed: {_ids(list(outcome.failed))}" if outcome.failed else "")
         )
-        left = find_drift()
+        left = engine.find_drift()
         if left or outcome.failed:
             self.report(left)
             raise CommandError("修复后仍不一致 / drift remains after the repair")
         self.stdout.write("检索索引与数据库一致 / the index matches the database")
 
-    def report(self, drift: Drift) -> None:
+    def report(self, drift) -> None:
         write = self.stdout.write
         write(
             f"公开文章 {drift.visible} 篇，索引文档 {drift.indexed} 个 / {drift.visible} visible articles, "

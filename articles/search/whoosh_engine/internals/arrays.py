@@ -32,7 +32,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
-from .analysis import bigrams
+from ...analysis import bigrams
 
 K1, B = 1.2, 0.75  # BM25F constants, Whoosh's defaults
 POSTINGS_CACHE_BYTES = 32 * 2**20  # recent terms' postings, all segments together
@@ -438,6 +438,15 @@ def forget_postings() -> None:
     _postings_cache.clear()
 
 
+def kept_postings() -> dict:
+    """The decoded postings kept from earlier queries (the benchmark puts them back after forgetting)."""
+    return dict(_postings_cache.items)
+
+
+def restore_postings(postings: dict) -> None:
+    _postings_cache.items.update(postings)
+
+
 # --- the whole index, one generation -----------------------------------------------------------
 class IndexArrays:
     """One searcher's documents as arrays: built once per index generation, shared by its queries."""
@@ -475,7 +484,8 @@ class IndexArrays:
             if arrays is not None:
                 yield leaf, offset, arrays
 
-    def _once(self, key, compute):
+    def once(self, key, compute):
+        """``compute()``, kept for this index generation under ``key``."""
         with self._lock:
             if key not in self._cache:
                 self._cache[key] = compute()
@@ -581,7 +591,7 @@ class IndexArrays:
 
     # per-document columns
     def codes(self, fieldname: str) -> np.ndarray:
-        return self._once(
+        return self.once(
             ("codes", fieldname),
             lambda: self._concat([arrays.codes(leaf, fieldname) for leaf, _, arrays in self._parts()], np.int32),
         )
@@ -595,10 +605,10 @@ class IndexArrays:
                 codes.append(seg_codes)
             return self._concat(docs, np.int32), self._concat(codes, np.int32)
 
-        return self._once(("multi", fieldname), build)
+        return self.once(("multi", fieldname), build)
 
     def lengths(self, fieldname: str) -> np.ndarray:
-        return self._once(
+        return self.once(
             ("lengths", fieldname),
             lambda: self._concat([arrays.lengths(leaf, fieldname) for leaf, _, arrays in self._parts()], np.float32),
         )
@@ -617,7 +627,7 @@ class IndexArrays:
                 keys.append(np.iinfo(np.uint64).max - values if descending else values)
             return np.lexsort(keys).astype(np.int32)
 
-        return self._once(("order", fields), build)
+        return self.once(("order", fields), build)
 
     def _concat(self, parts: list[np.ndarray], dtype) -> np.ndarray:
         return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype=dtype)

@@ -13,9 +13,19 @@ import datetime
 import logging
 from dataclasses import dataclass, field
 
-from .sync import _backend_and_index, _chunks, _take_rows, forget_rows, identifier, locked_writer, write_articles
+from ..backlog import chunks, forget_rows, identifier, take_rows
+from .internals.searcher import get_searcher
+from .writing import locked_writer, write_articles
 
 log = logging.getLogger(__name__)
+
+
+def _backend_and_index():
+    from ..engine import get_search_engine
+
+    engine = get_search_engine()
+    return engine.backend, engine.index
+
 
 ARTICLE_CT = "articles.article"
 BACKLOG_GRACE = datetime.timedelta(minutes=1)  # younger backlog rows are writes in progress, not drift
@@ -51,7 +61,7 @@ def database_fingerprints(article_ids=None) -> tuple[dict[int, Fingerprint], lis
     stored = [name for name, field_type in backend.schema.items() if field_type.stored]
     queryset = index.index_queryset().order_by("pk")
     if article_ids is not None:
-        batches = (queryset.filter(pk__in=chunk) for chunk in _chunks(sorted(article_ids)))
+        batches = (queryset.filter(pk__in=chunk) for chunk in chunks(sorted(article_ids)))
     else:
         batches = (queryset.iterator(chunk_size=500),)
     fingerprints, failed = {}, []
@@ -119,8 +129,6 @@ def find_drift() -> Drift:
     Without the writer lock: a change being written while this runs can show up as drift, so the
     articles found drifting are compared a second time before they are reported.
     """
-    from .searcher import get_searcher
-
     database, unpreparable = database_fingerprints()
     entries, strays = index_entries(get_searcher().reader())
     drift = compare(database, entries, strays)
@@ -153,7 +161,7 @@ def repair(timeout: float | None = None) -> Repair:
     A change committed meanwhile either was indexed already (and is rewritten, harmlessly) or still
     has its backlog row, which is read under the lock.
     """
-    from .sync import drain_all
+    from ..sync import drain_all
 
     database, unpreparable = database_fingerprints()
     backend, index = _backend_and_index()
@@ -161,7 +169,7 @@ def repair(timeout: float | None = None) -> Repair:
         entries, strays = index_entries(writer.reader())
         drift = compare(database, entries, strays)
         drift.unpreparable = unpreparable
-        rows = _take_rows(None, None, set())
+        rows = take_rows(None, None, set())
         drift.backlog = len(rows)
         for docnum in strays:
             writer.delete_document(docnum)
@@ -182,8 +190,8 @@ def quick_check() -> list[str]:
     """Cheap signs of drift for the system check: counts and old backlog rows (no documents prepared)."""
     from django.utils import timezone
 
-    from ..models import Article, IndexBacklog
-    from .searcher import get_searcher
+    from ...models import Article
+    from ..models import IndexBacklog
 
     problems = []
     visible = Article.objects.visible().count()

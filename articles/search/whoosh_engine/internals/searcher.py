@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex
 from whoosh.searching import Searcher
@@ -24,7 +23,6 @@ OPEN_ATTEMPTS = 20  # readings of the table of contents before a missing segment
 
 _lock = threading.Lock()
 _local = threading.local()  # each thread's searcher (Whoosh searchers are not meant to be shared)
-_state: dict = {"zones": None, "names": None}
 
 
 def index_path() -> Path:
@@ -101,25 +99,7 @@ def get_searcher() -> Searcher:
     _local.searcher, _local.stamp = fresh, stamp
     if current is not None:
         current.close()
-    _notice_new_names()
     return fresh
-
-
-def _notice_new_names() -> None:
-    """The index changed: another process may have added or edited zones or authors with it. Their
-    names are read again only if the rows they come from changed (not on every editor's save)."""
-    from ..gazetteer_db import names_digest
-    from . import analysis
-
-    try:
-        digest = names_digest()
-    except DatabaseError:  # no tables yet (before migrate): nothing to read
-        return
-    if digest != _state["names"]:
-        _state["zones"] = None
-        if _state["names"] is not None:  # changed since this process last looked
-            analysis.mark_stale()
-        _state["names"] = digest
 
 
 def stamp_of(searcher: Searcher) -> tuple:
@@ -150,21 +130,5 @@ def release_if_stale() -> None:
 
 
 def reset() -> None:
-    """Close this thread's searcher and drop the cached zones (tests, or after moving the index)."""
+    """Close this thread's searcher (tests, or after moving the index)."""
     close()
-    _state["zones"] = None
-
-
-def forget_zones() -> None:
-    _state["zones"] = None
-
-
-def zone_names():
-    """Gazetteer (from the database), cached until the index or a zone changes."""
-    cached = _state["zones"]
-    if cached is None:
-        from ..gazetteer_db import gazetteer_from_db
-
-        cached = gazetteer_from_db()
-        _state["zones"] = cached
-    return cached

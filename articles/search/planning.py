@@ -1,0 +1,149 @@
+"""Planning a reader's query, whatever the engine: which forms each typed term matches (a zone's other
+names, a word's distinctive parts), the facet filters a typed word names, and what to suggest when
+nothing is found.
+
+Zone names come from the database and are kept until an engine says they may have changed
+(``names_may_have_changed``, ``forget_zone_names``).
+"""
+
+from __future__ import annotations
+
+from django.db import DatabaseError
+
+from . import analysis
+from .contract import FACETS, QueryPlan, TermPlan, normalise
+from .query import ParsedQuery
+from .query import Term as QueryTerm
+
+_names: dict = {"zones": None, "digest": None}
+
+
+def zone_names():
+    """The gazetteer (from the database), kept until the names may have changed."""
+    cached = _names["zones"]
+    if cached is None:
+        from ..gazetteer_db import gazetteer_from_db
+
+        cached = gazetteer_from_db()
+        _names["zones"] = cached
+    return cached
+
+
+def forget_zone_names() -> None:
+    _names["zones"] = None
+
+
+def names_may_have_changed() -> None:
+    """The index changed: another process may have added or edited zones or authors with it. Their
+    names are read again only if the rows they come from changed (not on every editor's save)."""
+    from ..gazetteer_db import names_digest
+
+    try:
+        digest = names_digest()
+    except DatabaseError:  # no tables yet (before migrate): nothing to read
+        return
+    if digest != _names["digest"]:
+        _names["zones"] = None
+        if _names["digest"] is not None:  # changed since this process last looked
+            analysis.mark_stale()
+        _names["digest"] = digest
+
+
+def reset_names() -> None:
+    _names["zones"] = None
+
+
+def plan_term(term: QueryTerm, field_name: str) -> TermPlan:
+    if term.phrase:
+        return TermPlan(term, [term.text])
+    if field_name != "author":
+        gazetteer = zone_names()
+        zone = gazetteer.alias_index.get(term.text)
+        if zone:
+            return TermPlan(term, gazetteer.aliases_of(zone), zone=zone)
+    if field_name == "author":
+        return TermPlan(term, [term.text])
+    parts = [word for word in dict.fromkeys(analysis.words(term.text)) if len(word) >= 2]
+    if len(parts) <= 1 or normalise(term.text) in parts:
+        parts = []
+    # Only a distinctive part stands in for the whole word: 亚宝 for 亚宝药业, never 药业 alone.
+    parts = [part for part in parts if analysis.is_distinctive(part)]
+    return TermPlan(term, [term.text], parts)
+
+
+def plan_query(parsed: ParsedQuery, field_name: str, filters: dict[str, list[str]] | None = None) -> QueryPlan:
+    groups = [[plan_term(term, field_name) for term in group] for group in parsed.groups]
+    excluded = [plan_term(term, field_name) for term in parsed.excluded]
+    return QueryPlan(groups, excluded, field_name, dict(filters or {}))
+
+
+def named_filters(parsed: ParsedQuery) -> list[tuple[str, str]]:
+    """Facet filters that a typed word names: a city (临汾) or a zone by any of its names."""
+    gazetteer = zone_names()
+    found = []
+    for term in parsed.positive_terms:
+        if term.phrase:
+            continue
+        city = gazetteer.city_by_short.get(term.text) or gazetteer.city_by_name.get(term.text)
+        if city:
+            found.append(("city", city.short))
+        zone = gazetteer.alias_index.get(term.text)
+        if zone:
+            found.append(("zone", zone))
+    return list(dict.fromkeys(found))
+
+
+def related_filters(engine, parsed: ParsedQuery, filters: dict[str, list[str]]) -> list[tuple[str, str, int]]:
+    """A city or zone a typed word names, for a link to all its articles (text may not name it)."""
+    named = named_filters(parsed)
+    counts = {
+        name: engine.value_counts(name, [value for key, value in named if key == name])
+        for name in dict.fromkeys(name for name, _ in named)
+    }
+    return [
+        (name, value, counts[name][value])
+        for name, value in named
+        if counts[name].get(value) and value not in filters.get(name, [])
+    ]
+
+
+def suggestions(engine, parsed: ParsedQuery, plan: QueryPlan) -> list[dict]:
+    """What to try instead: {"text": ..., "params": {...} (changes to the query string) or "drop":
+    (facet, value), "count": n}."""
+    found: list[dict] = []
+    filters = plan.filters
+    for name, values in filters.items():
+        for value in values:
+            fewer = {key: [v for v in vals if not (key == name and v == value)] for key, vals in filters.items()}
+            count = engine.count(plan.with_filters(fewer))
+            if count:
+                label = FACETS[name][1]
+                found.append(
+                    {"text": f"去掉筛选“{label}：{value}”，可找到 {count} 篇", "drop": (name, value), "count": count}
+                )
+    if plan.field != "all" and parsed.groups:
+        count = engine.count(plan_query(parsed, "all", filters))
+        if count:
+            found.append({"text": f"改为在全文中检索，可找到 {count} 篇", "params": {"field": "all"}, "count": count})
+    for zone, count in matching_zones(engine, parsed):
+        found.append({"text": f"开发区“{zone}”（{count} 篇）", "params": {"q": "", "zone": zone}, "count": count})
+    return found
+
+
+def matching_zones(engine, parsed: ParsedQuery, limit: int = 5) -> list[tuple[str, int]]:
+    """Zones with articles whose names contain a typed word (or are contained in it)."""
+    words = [normalise(term.text) for term in parsed.positive_terms if len(term.text) >= 2]
+    if not words:
+        return []
+    gazetteer = zone_names()
+    zones = [
+        zone
+        for alias, zone in gazetteer.alias_index.items()
+        if any(word in alias.lower() or alias.lower() in word for word in words)
+    ]
+    if not zones:
+        return []
+    zones = list(dict.fromkeys(zones))
+    counts = engine.value_counts("zone", zones)
+    counted = [(zone, counts[zone]) for zone in zones if counts.get(zone)]
+    return sorted(counted, key=lambda item: (-item[1], item[0]))[:limit]

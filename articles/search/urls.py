@@ -1,0 +1,12 @@
+"""The search page and the JSON API."""
+
+from django.urls import path, re_path
+
+from . import views
+
+urlpatterns = [
+    path("search/", views.search_page, name="search"),
+    path("api/v1/search/", views.api_search, name="api_search"),
+    path("api/v1/articles/<int:pk>/", views.api_article, name="api_article"),
+    re_path(r"^api/", views.api_not_found),  # a JSON 404 for API clients, not the HTML page
+]
