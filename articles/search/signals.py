@@ -25,7 +25,7 @@ def _article_ids(queryset) -> list[int]:
 
 class ArchiveSignalProcessor(BaseSignalProcessor):
     def setup(self):
-        from ..models import Article, ArticleAuthor, Author, Caption, Issue, Page, Zone
+        from ..models import Article, ArticleAuthor, Author, Caption, City, Issue, Page, Zone
 
         self.models = {
             "article": Article,
@@ -35,16 +35,17 @@ class ArchiveSignalProcessor(BaseSignalProcessor):
             "issue": Issue,
             "page": Page,
             "zone": Zone,
+            "city": City,
         }
         for model in (Article, ArticleAuthor, Caption):
             signals.post_save.connect(self.article_changed, sender=model)
             signals.post_delete.connect(self.article_changed, sender=model)
         signals.m2m_changed.connect(self.zones_changed, sender=Article.zones.through)
         signals.m2m_changed.connect(self.authors_changed, sender=Article.authors.through)
-        for model in (Page, Issue, Author, Zone):
+        for model in (Page, Issue, Author, Zone, City):
             signals.post_save.connect(self.related_changed, sender=model)
-        signals.pre_delete.connect(self.related_deleting, sender=Zone)
-        signals.pre_delete.connect(self.related_deleting, sender=Issue)
+        for model in (Zone, Issue, City):
+            signals.pre_delete.connect(self.related_deleting, sender=model)
         signals.post_save.connect(self.names_changed, sender=Zone)
         signals.post_save.connect(self.names_changed, sender=Author)
         request_started.connect(self.request_started)
@@ -58,9 +59,9 @@ class ArchiveSignalProcessor(BaseSignalProcessor):
         if "article" in models:
             signals.m2m_changed.disconnect(self.zones_changed, sender=models["article"].zones.through)
             signals.m2m_changed.disconnect(self.authors_changed, sender=models["article"].authors.through)
-        for key in ("page", "issue", "author", "zone"):
+        for key in ("page", "issue", "author", "zone", "city"):
             signals.post_save.disconnect(self.related_changed, sender=models.get(key))
-        for key in ("zone", "issue"):
+        for key in ("zone", "issue", "city"):
             signals.pre_delete.disconnect(self.related_deleting, sender=models.get(key))
         for key in ("zone", "author"):
             signals.post_save.disconnect(self.names_changed, sender=models.get(key))
@@ -100,12 +101,14 @@ class ArchiveSignalProcessor(BaseSignalProcessor):
             articles = Article.objects.filter(page__issue=instance)
         elif sender is self.models["author"]:
             articles = Article.objects.filter(authors=instance)
+        elif sender is self.models["city"]:  # its name is in each of its articles' entries
+            articles = Article.objects.filter(city=instance)
         else:  # zone: primary or mentioned
             articles = Article.objects.filter(zone=instance) | Article.objects.filter(zones=instance)
         sync_on_commit(_article_ids(articles.distinct()), using=using)
 
     def related_deleting(self, sender, instance, using=None, **kwargs):
-        # Deleting a zone or an issue leaves articles behind (SET_NULL): reindex them after commit.
+        # Deleting a zone, an issue or a city leaves articles behind (SET_NULL): reindex them after commit.
         self.related_changed(sender, instance, using=using)
 
     def request_started(self, **kwargs):

@@ -218,3 +218,16 @@ def test_publishing_an_issue_in_its_change_form_publishes_its_pages(
     change(editor_client, "issue", result.page.issue, lambda data: data.update(is_published="on"))
     assert count(client, q="") == result.articles == 7
     assert index_matches_database()
+
+
+def test_a_city_renamed_in_its_change_form(superuser_client, client, page):
+    """Only administrators edit cities; the index's city field follows (it had no signal of its own)."""
+    article = page.articles.get(position=1)
+    city = article.city
+    before = count(client, city=city.short)
+    assert article.pk in ids(client, city=city.short)
+
+    change(superuser_client, "city", city, lambda data: data.update(short=city.short + "市区"))
+    assert count(client, city=city.short + "市区") == before
+    assert count(client, city=city.short) == 0
+    assert index_matches_database()
