@@ -1,4 +1,4 @@
-"""One article as plain data: the shape of ``export_articles`` lines (and later the JSON API)."""
+"""One article as plain data: the shape of ``export_articles`` lines and of the API's article records."""
 
 from .models import Article
 
@@ -8,9 +8,12 @@ def article_record(article: Article) -> dict:
     page = article.page
     # Primary zone first, then the others by name (the M2M keeps no order).
     zones = sorted(article.zones.all(), key=lambda zone: (zone.pk != article.zone_id, zone.name))
+    issue = page.issue
     return {
         "id": article.pk,
-        "issue": page.issue.label if page.issue else None,
+        "url": article.get_absolute_url(),
+        "date": issue.date.isoformat() if issue is not None and issue.date else None,
+        "issue": issue.label if issue else None,
         "page": page.label or None,
         "source_file": page.source_file,
         "position": article.position,
@@ -30,5 +33,5 @@ def article_record(article: Article) -> dict:
         ],
         "continued_from": article.continued_from or None,
         "continued_to": article.continued_to or None,
-        "published": article.is_published and page.is_published and (page.issue is None or page.issue.is_published),
+        "published": article.is_published and page.is_published and (issue is None or issue.is_published),
     }

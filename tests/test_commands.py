@@ -1,3 +1,4 @@
+import datetime
 import io
 import json
 import os
@@ -80,7 +81,7 @@ def test_bad_manifest_stops_before_loading(seeds_folder):
 
 
 EXPECTED_KEYS = {
-    "id", "issue", "page", "source_file", "position", "zone", "zones", "city", "kicker", "title",
+    "id", "url", "date", "issue", "page", "source_file", "position", "zone", "zones", "city", "kicker", "title",
     "subtitle", "dateline", "byline", "authors", "body", "captions", "continued_from", "continued_to",
     "published", "warnings",
 }  # fmt: skip
@@ -91,6 +92,9 @@ def test_export_articles_json_lines(seeds_folder, tmp_path):
     hidden = Article.objects.first()
     hidden.is_published = False
     hidden.save()
+    dated = Article.objects.exclude(pk=hidden.pk).last().page.issue
+    dated.date = datetime.date(2024, 4, 26)
+    dated.save()
 
     output = tmp_path / "articles.jsonl"
     run("export_articles", "--output", str(output))
@@ -105,6 +109,12 @@ def test_export_articles_json_lines(seeds_folder, tmp_path):
     assert hidden.pk not in {record["id"] for record in records}
     first = records[0]
     assert isinstance(first["zones"], list) and isinstance(first["authors"], list)
+    for record in records:  # where to read it, and the day it was printed (ISO) or null
+        article = Article.objects.get(pk=record["id"])
+        assert record["url"] == f"/articles/{article.pk}/"
+        issue = article.page.issue
+        assert record["date"] == (issue.date.isoformat() if issue and issue.date else None)
+    assert {record["date"] for record in records} >= {None, "2024-04-26"}
     assert isinstance(first["body"], str) and first["published"] is True
     assert {record["issue"] for record in records} <= {None, "2024-16"}
 

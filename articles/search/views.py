@@ -237,7 +237,9 @@ def api_article(request, pk: int):
             return response
         body["error"] = f"文章 {pk} 已撤除：{record.get_reason_display()} / article {pk} is gone"
         return JsonResponse(body, status=410, json_dumps_params={"ensure_ascii": False})
-    return JsonResponse(article_record(article), json_dumps_params={"ensure_ascii": False})
+    # The stored file's name is the editors' business (the admin shows it); readers have the page label.
+    record = {key: value for key, value in article_record(article).items() if key != "source_file"}
+    return JsonResponse(record, json_dumps_params={"ensure_ascii": False})
 
 
 def api_not_found(request):

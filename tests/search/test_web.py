@@ -118,6 +118,11 @@ def test_api_article(client):
     article = Article.objects.get(title="紫光云智智能制造（临汾）基地启动")
     body = client.get(f"/api/v1/articles/{article.pk}/").json()
     assert body["id"] == article.pk and body["zone"] == "临汾经济开发区" and body["published"] is True
+    # Where to read it and when it was printed; the stored file's name stays in the admin.
+    assert client.get(body["url"]).status_code == 200 and article.title in client.get(body["url"]).content.decode()
+    issue = article.page.issue
+    assert body["date"] == (issue.date.isoformat() if issue and issue.date else None)
+    assert "source_file" not in body
     missing = client.get("/api/v1/articles/999999/")
     assert missing.status_code == 404 and "error" in missing.json()
     Article.objects.filter(pk=article.pk).update(is_published=False)  # rolled back after the test
