@@ -262,3 +262,13 @@ def test_every_page_answers_head_as_link_checkers_and_caches_send_it(client, see
     for url in [*all_urls(), "/robots.txt", "/opensearch.xml", "/search/?q=开发区"]:
         response = client.head(url)
         assert response.status_code == 200, f"HEAD {url}: {response.status_code}"
+
+
+def test_readers_never_see_stored_file_names_or_encodings(client, seeded):
+    """A page is 第 D1 版 (or 版次未知) to a reader; its file's name and encoding are the editors' (admin)."""
+    names = set(Page.objects.values_list("source_file", flat=True))
+    assert names
+    for url in all_urls():
+        text = client.get(url).content.decode()
+        leaked = [name for name in names if name in text]
+        assert not leaked and "编码" not in text and "utf_8" not in text, (url, leaked)
