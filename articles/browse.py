@@ -1,6 +1,6 @@
-"""What the reader-facing pages compute: counts, the tile map, the coverage chart, highlighting and
-citations. Only ``Article.objects.visible()`` articles are ever counted (what is visible and in which
-order: the models' querysets)."""
+"""What the reader-facing pages compute: counts, the tile map, the coverage chart, highlighting. Only
+``Article.objects.visible()`` articles are ever counted (what is visible and in which order: the
+models' querysets)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from .places import TILE_POSITIONS
 
 UNTITLED = "（无标题）"
 UNKNOWN = "未知"
-PAPER = "科学导报·开发区建设专刊"
 
 
 def display_title(article: Article, words: int = 20) -> str:
@@ -190,27 +189,3 @@ def highlight(text: str, terms: list[str]) -> SafeString:
     """The text escaped, every match of a term wrapped in <mark>: the search results' highlighter, so an
     article page marks what its snippet marked."""
     return mark_safe(search.highlight(text or "", terms))  # it escapes every piece
-
-
-# --- citation -------------------------------------------------------------------------------------------
-
-
-def citation(article: Article) -> str:
-    """GB/T 7714-2015 style reference for a newspaper article: 责任者. 题名[N]. 报纸名, 出版日期(版次)."""
-    names = article.author_names()
-    authors = ", ".join(names[:3]) + (", 等" if len(names) > 3 else "")
-    title = article.title or display_title(article)
-    if article.subtitle:
-        title = f"{title}: {article.subtitle}"
-    issue = article.page.issue
-    if issue and issue.date:
-        when = issue.date.isoformat()
-    elif issue and issue.year and issue.number:
-        when = f"{issue.year}年第{issue.number}期"
-    elif issue and issue.year:
-        when = str(issue.year)
-    else:
-        when = "出版日期不详"
-    page = f"({article.page.label})" if article.page.label else ""
-    head = f"{authors}. " if authors else ""
-    return f"{head}{title}[N]. {PAPER}, {when}{page}."

@@ -23,12 +23,13 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
@@ -182,16 +183,24 @@ def kept_for_version(key, compute):
     return value
 
 
-def conditional_page(view):
+def conditional_page(view=None, *, daily: bool = False):
     """A reader page (GET): 304 when the client has the current version; a rendered copy when this
-    process has one; otherwise rendered. Only 200 responses are validated and kept."""
+    process has one; otherwise rendered. Only 200 responses are validated and kept. ``daily``: the page
+    also shows today's date (a citation's 引用日期), so each day is a version of its own."""
+    if view is None:
+        return functools.partial(conditional_page, daily=daily)
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         version = data_version() if request.method in ("GET", "HEAD") else None
         if version is None:
             return view(request, *args, **kwargs)
-        etag, modified = _etag(version), _last_modified(version)
+        modified = _last_modified(version)
+        if daily:
+            today = timezone.localdate()
+            midnight = datetime.combine(today, time.min, tzinfo=timezone.get_current_timezone()).timestamp()
+            version, modified = (*version, today.isoformat()), max(modified or 0, midnight)
+        etag = _etag(version)
         modified = int(modified) if modified is not None else None
         not_modified = get_conditional_response(request, etag=etag, last_modified=modified)
         if not_modified is not None:

@@ -1,7 +1,7 @@
 """Reader-facing URLs (browse pages, feeds, sitemap, robots.txt, OpenSearch)."""
 
 from django.contrib.sitemaps.views import sitemap
-from django.urls import path
+from django.urls import path, re_path
 
 from . import feeds, page_images, views
 from .sitemaps import SITEMAPS
@@ -16,6 +16,7 @@ urlpatterns = [
     path("pages/<int:pk>/", views.page, name="page"),
     path("pages/<int:pk>/<str:size>.webp", page_images.page_image, name="page_image"),
     path("articles/<int:pk>/", views.article, name="article"),
+    re_path(r"^articles/(?P<pk>[0-9]+)/cite\.(?P<form>ris|bib)$", views.article_citation, name="article_citation"),
     path("authors/<int:pk>/", views.author, name="author"),
     path("feeds/latest.rss", feeds.LatestArticles(), name="feed_latest"),
     path("feeds/latest.atom", feeds.LatestArticlesAtom(), name="feed_latest_atom"),

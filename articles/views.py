@@ -12,9 +12,10 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from . import browse, search
+from . import browse, citations, search
 from .caching import conditional_page, kept_for_version
 from .models import Article, ArticleAuthor, Author, City, Issue, Page, Zone
 from .page_images import image_url, page_figure
@@ -300,7 +301,7 @@ def retired_article(request, pk: int):
 
 
 @require_safe
-@conditional_page
+@conditional_page(daily=True)
 def article(request, pk):
     shown = Article.objects.visible().select_related("page__issue", "zone", "city").defer(*PAGE_SOURCE)
     shown = shown.prefetch_related("zones", "captions", authors())
@@ -317,6 +318,7 @@ def article(request, pk):
     ]
     previous, following = neighbours(article)
     zones = sorted(article.zones.all(), key=lambda zone: (zone.pk != article.zone_id, zone.name))
+    cited = citations.facts(article, request.build_absolute_uri(article.get_absolute_url()))
     context = {
         "article": article,
         "display_title": browse.display_title(article),
@@ -336,11 +338,31 @@ def article(request, pk):
         "previous": previous,
         "next": following,
         "related": related_articles(article),
-        "citation": browse.citation(article),
+        "citation": citations.gbt7714(cited, timezone.localdate()),
+        "citation_tags": citations.highwire(cited),
         "figure": page_figure(article.page, [article]) if article.regions else None,
         "summary": (article.body_text or "")[:120],
     }
     return render(request, "articles/article.html", context)
+
+
+CITATION_FORMATS = {
+    "ris": (citations.ris, "application/x-research-info-systems; charset=utf-8"),
+    "bib": (citations.bibtex, "application/x-bibtex; charset=utf-8"),
+}
+
+
+@require_safe
+def article_citation(request, pk, form):
+    """One article as a reference manager's file (RIS or BibTeX), to save or import."""
+    article = get_object_or_404(
+        Article.objects.visible().select_related("page__issue").prefetch_related(authors()), pk=pk
+    )
+    write, content_type = CITATION_FORMATS[form]
+    text = write(citations.facts(article, request.build_absolute_uri(article.get_absolute_url())))
+    response = HttpResponse(text, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="kfq-article-{article.pk}.{form}"'
+    return response
 
 
 @require_safe

@@ -110,7 +110,7 @@ def test_article_page_shows_what_a_reader_needs(client, seeded):
         assert f'href="{author.get_absolute_url()}">{author.name}</a>' in text
     assert f'href="{article.zone.get_absolute_url()}"' in text
     assert f'href="{article.city.get_absolute_url()}">运城市</a>' in text
-    assert "王波, 张伦, 王昱. “延链”“补链” 做强现代医药产业[N]. 科学导报·开发区建设专刊" in text
+    assert "王波, 张伦, 王昱. “延链”“补链” 做强现代医药产业[N/OL]. 科学导报·开发区建设专刊" in text
     headings = [p["text"] for p in article.paragraphs if p["kind"] == "h"]
     for heading in headings:
         assert f'<h2 class="section-heading">{heading}</h2>' in text

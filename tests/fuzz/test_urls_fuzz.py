@@ -24,6 +24,7 @@ SEGMENTS = st.one_of(NUMBERS, st.text(UNICODE, min_size=1, max_size=30), st.samp
 ROUTES = [
     "/articles/{}/", "/pages/{}/", "/zones/{}/", "/authors/{}/", "/issues/{}/", "/cities/{}/",
     "/feeds/zones/{}.rss", "/feeds/zones/{}.atom", "/feeds/cities/{}.rss", "/api/v1/articles/{}/",
+    "/articles/{}/cite.ris", "/articles/{}/cite.bib",
 ]  # fmt: skip
 
 
