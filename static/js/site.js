@@ -1,4 +1,4 @@
-// Copy-citation button: the only script on the site.
+// Copy-citation button, and the search filters panel opened on wide screens.
 document.addEventListener("click", function (event) {
   var button = event.target.closest("[data-copy-target]");
   if (!button) return;
@@ -19,4 +19,10 @@ document.addEventListener("click", function (event) {
   } else {
     selectText();
   }
+});
+
+// Search filters: a 筛选 panel to open on a phone, open from the start on a wide screen.
+document.addEventListener("DOMContentLoaded", function () {
+  if (!window.matchMedia("(min-width: 48.01rem)").matches) return;
+  document.querySelectorAll("details.filters").forEach(function (panel) { panel.open = true; });
 });

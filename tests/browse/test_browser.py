@@ -220,3 +220,34 @@ def test_no_console_errors_anywhere(seeded_live_server, browser_page, screenshot
         assert response.status == (404 if path == "/no-such-page/" else 200), path
         if path == "/no-such-page/":  # chromium logs the document's own 404 status as a console error
             page.console_errors[:] = [e for e in page.console_errors if "404" not in e]
+
+
+def test_on_a_phone_results_come_first_and_filters_open_behind_a_button(seeded_live_server, phone_page, screenshot):
+    page = phone_page
+    visit(page, seeded_live_server.url + "/search/?q=开发区", screenshot, "search-phone")
+    first = page.locator("ol.results li.result").first
+    assert first.bounding_box()["y"] < 740, "the first result is on the first screen"
+    assert not page.locator("details.filters").evaluate("panel => panel.open")
+    assert not page.locator("section.facet").first.is_visible()
+    page.locator("details.filters > summary").click()
+    assert page.locator("section.facet").first.is_visible()
+    screenshot(page, "search-phone-filters")
+    assert page.evaluate(NO_HORIZONTAL_SCROLL)
+
+
+def test_on_a_wide_screen_the_filters_stand_open_beside_the_results(seeded_live_server, browser_page, screenshot):
+    page = browser_page
+    visit(page, seeded_live_server.url + "/search/?q=开发区", screenshot, "search-desktop")
+    assert page.locator("section.facet").first.is_visible()
+    facets, results = page.locator("aside").bounding_box(), page.locator("ol.results").bounding_box()
+    assert facets["x"] < results["x"] and abs(facets["y"] - results["y"]) < 200
+
+
+def test_an_article_prints_without_the_sites_navigation(seeded_live_server, browser_page, screenshot):
+    page = browser_page
+    article = Article.objects.get(title__contains="做强现代医药产业")
+    visit(page, seeded_live_server.url + article.get_absolute_url(), screenshot, "article-screen")
+    page.emulate_media(media="print")
+    assert not page.locator("header.site-header").is_visible() and not page.locator("footer").is_visible()
+    assert page.locator("#article-title").is_visible() and page.locator("#citation").is_visible()
+    assert not page.locator(".copy-button").is_visible()

@@ -1,5 +1,8 @@
 """The search page and the JSON API: normal pages for any input, errors that say what was wrong."""
 
+import itertools
+import re
+
 import pytest
 
 from articles.models import Article
@@ -134,3 +137,17 @@ def test_a_city_name_offers_all_of_the_citys_articles(client):
     count = len(city_ids("临汾"))
     assert f"城市“临汾”的全部文章（{count} 篇）" in html
     assert "?city=%E4%B8%B4%E6%B1%BE" in html
+
+
+def test_the_search_page_reads_in_order_results_then_filters_headings_without_gaps(client):
+    html = client.get("/search/", {"q": "开发区"}).content.decode()
+    assert html.index('class="results"') < html.index('<details class="filters"')
+    levels = [int(level) for level in re.findall(r"<h([1-6])", html)]
+    assert levels[0] == 1 and all(b - a <= 1 for a, b in itertools.pairwise(levels))
+
+
+def test_the_no_hits_advice_mentions_quotes_only_when_the_query_has_them(client):
+    plain = client.get("/search/", {"q": "不存在的词语组合甲乙丙"}).content.decode()
+    quoted = client.get("/search/", {"q": '"不存在的词语组合甲乙丙"'}).content.decode()
+    assert "没有找到" in plain and "去掉引号" not in plain
+    assert "去掉引号" in quoted
