@@ -9,7 +9,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
 from . import search
@@ -189,3 +189,42 @@ def highlight(text: str, terms: list[str]) -> SafeString:
     """The text escaped, every match of a term wrapped in <mark>: the search results' highlighter, so an
     article page marks what its snippet marked."""
     return mark_safe(search.highlight(text or "", terms))  # it escapes every piece
+
+
+# --- the author index ------------------------------------------------------------------------------
+
+# Surnames read otherwise than the character's everyday reading (曾 zēng, not céng): the first character of
+# a name is a surname. pypinyin has no surname mode of its own (mozillazg/python-pinyin#120).
+SURNAME_READINGS = {
+    "曾": "zeng", "单": "shan", "解": "xie", "仇": "qiu", "区": "ou", "查": "zha", "乐": "yue", "朴": "piao",
+    "盖": "ge", "燕": "yan", "覃": "qin", "翟": "zhai", "缪": "miao", "瞿": "qu", "沈": "shen", "任": "ren",
+    "华": "hua", "纪": "ji", "种": "chong", "重": "chong", "秘": "bi", "冼": "xian", "过": "guo", "繁": "po",
+    "尉": "yu", "长": "zhang", "朝": "chao", "贲": "ben", "召": "shao", "折": "she", "宿": "su", "卜": "bu",
+}  # fmt: skip
+
+
+def name_in_pinyin(name: str) -> str:
+    """The name as pinyin without tones, its surname read as a surname (曾勇兰 -> zeng yong lan)."""
+    from pypinyin import Style, lazy_pinyin
+
+    if not name:
+        return ""
+    surname = SURNAME_READINGS.get(name[0])
+    rest = lazy_pinyin(name[1:] if surname else name, style=Style.NORMAL, errors="default")
+    return " ".join(([surname] if surname else []) + rest).lower()
+
+
+def author_index() -> list[tuple[str, list[tuple[object, int]]]]:
+    """Authors of visible articles with their counts, by pinyin, grouped by the initial letter (A–Z, then #)."""
+    from .models import Author
+
+    visible = Article.objects.visible()
+    authors = Author.objects.filter(articles__in=visible).annotate(
+        article_count=Count("articles", filter=Q(articles__in=visible), distinct=True)
+    )
+    keyed = sorted(((name_in_pinyin(a.name), a.name, a) for a in authors), key=lambda item: item[:2])
+    groups: dict[str, list] = {}
+    for reading, _, author in keyed:
+        letter = reading[:1].upper() if reading[:1].isascii() and reading[:1].isalpha() else "#"
+        groups.setdefault(letter, []).append((author, author.article_count))
+    return sorted(groups.items(), key=lambda group: (group[0] == "#", group[0]))

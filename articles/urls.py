@@ -17,6 +17,7 @@ urlpatterns = [
     path("pages/<int:pk>/<str:size>.webp", page_images.page_image, name="page_image"),
     path("articles/<int:pk>/", views.article, name="article"),
     re_path(r"^articles/(?P<pk>[0-9]+)/cite\.(?P<form>ris|bib)$", views.article_citation, name="article_citation"),
+    path("authors/", views.author_list, name="author_list"),
     path("authors/<int:pk>/", views.author, name="author"),
     path("feeds/latest.rss", feeds.LatestArticles(), name="feed_latest"),
     path("feeds/latest.atom", feeds.LatestArticlesAtom(), name="feed_latest_atom"),

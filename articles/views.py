@@ -367,6 +367,14 @@ def article_citation(request, pk, form):
 
 @require_safe
 @conditional_page
+def author_list(request):
+    groups = browse.author_index()
+    context = {"groups": groups, "author_total": sum(len(authors) for _, authors in groups)}
+    return render(request, "articles/author_list.html", context)
+
+
+@require_safe
+@conditional_page
 def author(request, pk):
     author = get_object_or_404(Author, pk=pk)
     articles = Article.objects.visible().by_author(author)

@@ -15,6 +15,7 @@ STATIC_URLS = [
     "/",
     "/zones/",
     "/issues/",
+    "/authors/",
     "/feeds/latest.rss",
     "/feeds/latest.atom",
     "/sitemap.xml",
