@@ -5,7 +5,7 @@
 # Not built on the machine this was written on (no Docker engine there); tests/test_docker.py checks
 # this file and runs docker/entrypoint.sh and docker/healthcheck.py outside a container.
 
-# --- build: the pinned dependencies from pyproject.toml (with the elasticsearch extra, for KFQ_SEARCH_ENGINE),
+# --- build: the pinned dependencies from pyproject.toml (with the opensearch extra, for KFQ_SEARCH_ENGINE),
 #     in a virtualenv copied to the final image ---
 FROM python:3.11-slim AS build
 ENV PIP_NO_CACHE_DIR=1 \
@@ -14,7 +14,7 @@ WORKDIR /src
 COPY pyproject.toml ./
 RUN python -m venv /opt/venv \
     && python -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; \
-print('\n'.join(p['dependencies'] + p['optional-dependencies']['elasticsearch']))" > requirements.txt \
+print('\n'.join(p['dependencies'] + p['optional-dependencies']['opensearch']))" > requirements.txt \
     && /opt/venv/bin/pip install -r requirements.txt
 
 # --- runtime: the virtualenv and the source, run as an unprivileged user ---

@@ -306,8 +306,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Full-text search (articles/search/): a Whoosh index under KFQ_DATA_DIR by default, or an Elasticsearch 7
-# server (KFQ_SEARCH_ENGINE and KFQ_ELASTICSEARCH_*, see kfq_archive/search_engine.py), kept in step with
+# Full-text search (articles/search/): a Whoosh index under KFQ_DATA_DIR by default, or an OpenSearch
+# cluster (KFQ_SEARCH_ENGINE and KFQ_OPENSEARCH_*, see kfq_archive/search_engine.py), kept in step with
 # the database by articles.search.signals (synchronous, after each transaction commits).
 KFQ_SEARCH_ENGINE = search_engine.engine_name()
 HAYSTACK_CONNECTIONS = search_engine.haystack_connections(KFQ_DATA_DIR)

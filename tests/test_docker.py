@@ -98,14 +98,14 @@ def test_dockerfile_builds_in_two_stages_and_runs_as_an_unprivileged_user():
 
 
 def test_build_stage_installs_exactly_the_pinned_dependencies(tmp_path):
-    """Run the build stage's own requirements step on pyproject.toml: the dependencies and the elasticsearch extra."""
+    """Run the build stage's own requirements step on pyproject.toml: the dependencies and the opensearch extra."""
     build = stages()[0]
     (run,) = [run for run in steps(build, "RUN") if "tomllib" in run]
     command = run.split("&&")[1].split(">")[0].strip()
     (tmp_path / "pyproject.toml").write_bytes((ROOT / "pyproject.toml").read_bytes())
     written = subprocess.run(command, shell=True, cwd=tmp_path, capture_output=True, text=True, check=True)
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    pinned = project["dependencies"] + project["optional-dependencies"]["elasticsearch"]  # KFQ_SEARCH_ENGINE
+    pinned = project["dependencies"] + project["optional-dependencies"]["opensearch"]  # KFQ_SEARCH_ENGINE
     assert written.stdout.split() == pinned
     assert all("==" in requirement for requirement in pinned)
 

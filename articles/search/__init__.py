@@ -14,7 +14,7 @@ Code outside ``articles/search/`` uses only what is named here:
     get_search_engine()                         the engine chosen in settings (``engine.SearchEngine``)
 
 and the types, constants and haystack field kinds (``articles/search_indexes.py``) re-exported below.
-The engine (Whoosh, or Elasticsearch for scale-out) is chosen once from settings; nothing outside this
+The engine (Whoosh, or OpenSearch for scale-out) is chosen once from settings; nothing outside this
 package asks which one it is.
 """
 

@@ -13,7 +13,7 @@ Why nothing is lost: a drain deletes only rows it read, and it reads the article
 a change committed while a drain runs keeps its own row (committed after the drain read the others).
 
 Each engine writes the rows it takes (``SearchEngine.apply``): Whoosh as above
-(``whoosh_engine.writing``); Elasticsearch in one bulk request inside a transaction that locks the rows it
+(``whoosh_engine.writing``); OpenSearch in one bulk request inside a transaction that locks the rows it
 took (``select_for_update``: on PostgreSQL a second drain of the same article waits, so writes land in
 order).
 """

@@ -3,8 +3,9 @@
 For the archive's Whoosh index this replaces haystack's command (which clears the index, then writes
 it in batches of 1000 with a commit and a merge each, replacing every document one by one): one writer
 adds every visible article, ``--procs`` processes analysing and writing a segment each, and one commit
-swaps the new segments in for the old ones. Searches see the old index until then. Other engines
-(Elasticsearch) get haystack's command unchanged. The index backlog is drained afterwards (saves made
+swaps the new segments in for the old ones. Searches see the old index until then. OpenSearch's engine
+deletes and recreates its index, then fills it in bulk requests; an engine that does neither gets
+haystack's command unchanged. The index backlog is drained afterwards (saves made
 meanwhile waited for the writer or left their articles there).
 """
 
