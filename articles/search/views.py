@@ -9,6 +9,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_safe
 from django_ratelimit.decorators import ratelimit
 
 from kfq_archive.security import search_rate
@@ -17,6 +18,7 @@ from ..caching import conditional_page
 from ..records import article_record
 from .contract import FACETS, FIELDS, SORTS, SearchInputError
 from .engine import get_search_engine
+from .feeds import FEED_PARAMS, FEEDS
 from .forms import SearchForm, quoted
 from .unavailable import answers_503
 
@@ -158,8 +160,18 @@ def search_page(request):
         "hidden_filters": [(name, value) for name, values in result.filters.items() for value in values],
         "previous_link": link_to(page=str(result.page - 1)) if result.page > 1 else None,
         "next_link": link_to(page=str(result.page + 1)) if result.page < result.pages else None,
+        "feed_query": urlencode([(key, value) for key in FEED_PARAMS for value in params.getlist(key)]),
     }
     return render(request, "search/search.html", context)
+
+
+@throttled
+@answers_503
+@require_safe
+@conditional_page
+def search_feed(request, kind):
+    """The newest articles of a search as RSS or Atom (announced on the results page)."""
+    return FEEDS[kind](request)
 
 
 def _error(message: str, status: int = 400) -> JsonResponse:

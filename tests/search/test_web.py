@@ -151,3 +151,31 @@ def test_the_no_hits_advice_mentions_quotes_only_when_the_query_has_them(client)
     quoted = client.get("/search/", {"q": '"不存在的词语组合甲乙丙"'}).content.decode()
     assert "没有找到" in plain and "去掉引号" not in plain
     assert "去掉引号" in quoted
+
+
+def test_a_search_can_be_followed_as_a_feed_of_its_newest_results(client):
+    import xml.etree.ElementTree as ElementTree
+
+    html = client.get("/search/", {"q": "开发区", "city": "运城", "page": "2"}).content.decode()
+    links = re.findall(r'<link rel="alternate" type="application/(rss|atom)\+xml" [^>]*href="([^"]+)"', html)
+    assert {kind for kind, _ in links} == {"rss", "atom"}
+    rss_url = dict(links)["rss"].replace("&amp;", "&")
+    assert "page=" not in rss_url and "city=" in rss_url
+
+    rss = ElementTree.fromstring(client.get(rss_url).content)
+    items = rss.findall("./channel/item")
+    expected = client.get("/api/v1/search/", {"q": "开发区", "city": "运城", "sort": "date", "per_page": 30}).json()
+    assert [item.findtext("link").removeprefix("http://testserver") for item in items] == [
+        hit["url"] for hit in expected["results"]
+    ]
+    assert len(items) == min(30, expected["count"]) > 0
+    assert "开发区" in rss.findtext("./channel/title")
+
+    atom = ElementTree.fromstring(client.get(dict(links)["atom"].replace("&amp;", "&")).content)
+    assert len(atom.findall("{http://www.w3.org/2005/Atom}entry")) == len(items)
+
+
+def test_a_search_feed_with_wrong_parameters_still_answers_a_feed(client):
+    response = client.get("/search/feed.rss", {"q": "开发区", "page": "x", "sort": "nonsense"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/rss+xml")
+    assert client.get("/search/feed.json").status_code == 404
