@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from .browse import display_title
 from .models import Article
 
 PAPER = "科学导报·开发区建设专刊"
@@ -30,8 +31,6 @@ class CitationFacts:
 
 def facts(article: Article, url: str) -> CitationFacts:
     """The facts of ``article`` (with ``url`` the absolute address of its page)."""
-    from .browse import display_title
-
     issue = article.page.issue
     title = article.title or display_title(article)
     if article.subtitle:

@@ -109,3 +109,8 @@ def warning(code: str, text: str) -> str:
     """A warning as stored: its code in brackets, then what it says."""
     assert code in WARNING_CODES, code
     return f"[{code}] {text}"
+
+
+def has_warning(warnings: list[str], code: str) -> bool:
+    """Whether ``warnings`` (as ``warning`` writes them) hold one of ``code``."""
+    return any(w.startswith(f"[{code}]") for w in warnings)

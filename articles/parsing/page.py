@@ -18,7 +18,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .gazetteer import Gazetteer
-from .model import SECTION_HEADING, Caption, DiscoveredZone, Paragraph, ParsedArticle, ParsedPage, warning
+from .model import (
+    SECTION_HEADING,
+    Caption,
+    DiscoveredZone,
+    Paragraph,
+    ParsedArticle,
+    ParsedPage,
+    has_warning,
+    warning,
+)
 from .people import (
     DATELINE_RE,
     is_byline_only,
@@ -137,11 +146,11 @@ def _check_neighbours(page: ParsedPage) -> None:
     first_may_go_on = page.layout == HEADING_FIRST
     for position, article in enumerate(page.articles):
         untitled = article.title is None and not article.continued_from and not (first_may_go_on and position == 0)
-        if untitled and not any(w.startswith("[no_title]") for w in article.warnings):
+        if untitled and not has_warning(article.warnings, "no_title"):
             article.warnings.append(warning("no_title", NO_TITLE_NOTE))
     for before, after in zip(page.articles, page.articles[1:], strict=False):
-        cut = any(w.startswith("[ends_mid_sentence]") for w in before.warnings) and not before.continued_to
-        if cut and not after.continued_from and not any(w.startswith("[starts_mid_sentence]") for w in after.warnings):
+        cut = has_warning(before.warnings, "ends_mid_sentence") and not before.continued_to
+        if cut and not after.continued_from and not has_warning(after.warnings, "starts_mid_sentence"):
             after.warnings.append(
                 warning("starts_mid_sentence", "上一篇在句中结束，本篇开头可能是它的后半句 (previous article cut off)")
             )
@@ -542,12 +551,12 @@ class _HeadingLast:
         """A line ending in the article's byline: names set apart after its last sentence, or glued to it
         (…重要意义。杨刚怡) where a heading, a zone line, a marker, a caption or the page's end follows."""
         line = self.lines[index]
-        if not split_trailing_byline(line.text).byline:
+        # The regular expressions first: every body line passes here, and few end in names.
+        set_apart = bool(TRAILING_NAMES_RE.search(line.spaced))
+        if not (set_apart or GLUED_NAME_END_RE.search(line.text)) or not split_trailing_byline(line.text).byline:
             return False
-        if TRAILING_NAMES_RE.search(line.spaced):
+        if set_apart:
             return True
-        if not GLUED_NAME_END_RE.search(line.text):
-            return False
         following = index + 1
         if following >= len(self.lines):
             return True
