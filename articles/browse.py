@@ -205,6 +205,7 @@ SURNAME_READINGS = {
 
 def name_in_pinyin(name: str) -> str:
     """The name as pinyin without tones, its surname read as a surname (曾勇兰 -> zeng yong lan)."""
+    # Imported here: pypinyin loads its dictionaries on import, and only the author index needs them.
     from pypinyin import Style, lazy_pinyin
 
     if not name:

@@ -148,7 +148,7 @@ def _check_neighbours(page: ParsedPage) -> None:
         untitled = article.title is None and not article.continued_from and not (first_may_go_on and position == 0)
         if untitled and not has_warning(article.warnings, "no_title"):
             article.warnings.append(warning("no_title", NO_TITLE_NOTE))
-    for before, after in zip(page.articles, page.articles[1:], strict=False):
+    for before, after in itertools.pairwise(page.articles):
         cut = has_warning(before.warnings, "ends_mid_sentence") and not before.continued_to
         if cut and not after.continued_from and not has_warning(after.warnings, "starts_mid_sentence"):
             after.warnings.append(
