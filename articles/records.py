@@ -3,6 +3,12 @@
 from .models import Article
 
 
+def printed_on(article: Article) -> str | None:
+    """The day the article's issue was printed (ISO), or None when unknown."""
+    issue = article.page.issue
+    return issue.date.isoformat() if issue is not None and issue.date else None
+
+
 def article_record(article: Article) -> dict:
     """Cheap on querysets made with ``Article.objects.with_related()``."""
     page = article.page
@@ -12,7 +18,7 @@ def article_record(article: Article) -> dict:
     return {
         "id": article.pk,
         "url": article.get_absolute_url(),
-        "date": issue.date.isoformat() if issue is not None and issue.date else None,
+        "date": printed_on(article),
         "issue": issue.label if issue else None,
         "page": page.label or None,
         "source_file": page.source_file,

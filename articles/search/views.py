@@ -15,7 +15,7 @@ from django_ratelimit.decorators import ratelimit
 from kfq_archive.security import search_rate
 
 from ..caching import conditional_page
-from ..records import article_record
+from ..records import article_record, printed_on
 from .contract import FACETS, FIELDS, SORTS, SearchInputError
 from .engine import get_search_engine
 from .feeds import FEED_PARAMS, FEEDS
@@ -202,9 +202,7 @@ def api_search(request):
                 "zone": hit.article.zone.name if hit.article.zone else None,
                 "city": hit.article.city.short if hit.article.city else None,
                 "issue": hit.article.page.issue.label if hit.article.page.issue else None,
-                "date": hit.article.page.issue.date.isoformat()
-                if hit.article.page.issue and hit.article.page.issue.date
-                else None,
+                "date": printed_on(hit.article),
                 "authors": hit.article.author_names(),
                 "snippet": hit.snippet_html,
                 "matched": hit.matched,
