@@ -4,6 +4,7 @@ Code outside ``articles/search/`` uses only what is named here:
 
     search(q, field=, filters=, sort=, page=)   a reader's search → SearchResult (SearchInputError)
     SearchForm(request.GET)                     the one check of a request's search parameters
+    result_ids(arguments, limit)                ids of a checked search's first results in order (exports)
     related_ids(zone_names, city, limit)        the newest articles of some zones or a city
     highlight(text, forms)                      text escaped, every occurrence of a form in <mark>
     sync_articles(ids), sync_on_commit(ids)     the index brought up to date, now or after the commit
@@ -64,6 +65,7 @@ __all__ = [
     "highlight",
     "index_generation",
     "related_ids",
+    "result_ids",
     "search",
     "sync_articles",
     "sync_on_commit",
@@ -89,6 +91,14 @@ def search(
     """
     arguments = SearchForm.of(q, field=field, filters=filters, sort=sort, page=page).arguments()
     return get_search_engine().search(arguments, per_page)
+
+
+def result_ids(arguments: SearchArguments, limit: int) -> list[int]:
+    """Ids of the first ``limit`` results of a search, in its order, without loading or highlighting them
+    (an export of a result set). ``arguments`` are ``SearchForm(...).arguments()``: the page's parameters,
+    all of them, checked once (``page`` is not used: the results start at the first). Raises
+    SearchUnavailable when the engine cannot answer."""
+    return get_search_engine().result_ids(arguments, limit)
 
 
 def related_ids(zone_names: list[str], city: str | None, limit: int = 5) -> list[int]:

@@ -65,10 +65,7 @@ class SearchEngine:
     def search(self, arguments: SearchArguments, per_page: int = PER_PAGE) -> SearchResult:
         """One page of results for checked arguments, with facet counts over all the results."""
         with self.reading():
-            self.refresh()  # first: a new index generation may come with new zone names, which planning reads
-            parsed = parse_query(arguments.q)
-            plan = planning.plan_query(parsed, arguments.field, arguments.filters)
-            by_date = arguments.sort == "date" or not parsed.groups
+            parsed, plan, by_date = self.planned(arguments)
             start = (arguments.page - 1) * per_page
             matches = self.matches(plan, by_date=by_date, start=start, size=per_page)
             result = SearchResult(
@@ -90,6 +87,20 @@ class SearchEngine:
             result.related = planning.related_filters(self, parsed, arguments.filters)
         return result
 
+    def result_ids(self, arguments: SearchArguments, limit: int) -> list[int]:
+        """The ids of the first ``limit`` results in the search's order, nothing else (exports)."""
+        with self.reading():
+            _, plan, by_date = self.planned(arguments)
+            return self.first_ids(plan, by_date=by_date, limit=limit)
+
+    def planned(self, arguments: SearchArguments):
+        """(the parsed query, its plan, whether ordered by date): the one reading of a search's arguments,
+        for its page and its exports alike."""
+        self.refresh()  # first: a new index generation may come with new zone names, which planning reads
+        parsed = parse_query(arguments.q)
+        plan = planning.plan_query(parsed, arguments.field, arguments.filters)
+        return parsed, plan, arguments.sort == "date" or not parsed.groups
+
     @contextmanager
     def reading(self):
         """Turns a damaged index met inside the block into ``IndexDamaged`` (readers get a 503)."""
@@ -105,6 +116,10 @@ class SearchEngine:
     def matches(self, plan: QueryPlan, *, by_date: bool, start: int, size: int) -> Matches:
         """Results ``start``..``start + size`` by relevance or newest first, their count and facets."""
         raise NotImplementedError
+
+    def first_ids(self, plan: QueryPlan, *, by_date: bool, limit: int) -> list[int]:
+        """Ids of the first ``limit`` matches in order (an engine may answer this more cheaply than a page)."""
+        return self.matches(plan, by_date=by_date, start=0, size=limit).ids
 
     def count(self, plan: QueryPlan, *, strict: bool = False) -> int:
         """How many articles match (with ``strict``, only by whole forms)."""

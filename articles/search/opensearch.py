@@ -91,6 +91,11 @@ def mapping(fields) -> dict:
     return {"properties": properties}
 
 
+def _order(by_date: bool) -> list:
+    """Newest first, or by score with ties broken by date order (stable pages)."""
+    return DATE_ORDER if by_date else [{"_score": {"order": "desc"}}, *DATE_ORDER]
+
+
 def _article_id(hit: dict) -> int:
     return int(hit["_id"].rsplit(".", 1)[1])
 
@@ -333,8 +338,7 @@ class OpenSearchSearchEngine(SearchEngine):
             "size": size,
             "track_total_hits": True,
             "_source": False,
-            # Stable pages: ties in score are broken by date order.
-            "sort": DATE_ORDER if by_date else [{"_score": {"order": "desc"}}, *DATE_ORDER],
+            "sort": _order(by_date),
             "aggs": {
                 fieldname: {"terms": {"field": fieldname, "size": FACET_LIMIT}}
                 for fieldname in dict.fromkeys(fieldname for fieldname, _, _ in FACETS.values())
@@ -353,6 +357,21 @@ class OpenSearchSearchEngine(SearchEngine):
         if count and any(term.parts for term in plan.plans):
             exact_count = self.count(plan, strict=True)
         return Matches([_article_id(hit) for hit in answer["hits"]["hits"]], count, facets, exact_count)
+
+    def first_ids(self, plan, *, by_date, limit):
+        """One request for the ids alone: no facets, no total (an export does not show them)."""
+        query = self.query(plan)
+        if query is None:
+            return []
+        body = {
+            "query": query,
+            "from": 0,
+            "size": min(limit, MAX_RESULT_WINDOW),
+            "track_total_hits": False,
+            "_source": False,
+            "sort": _order(by_date),
+        }
+        return [_article_id(hit) for hit in self.backend.run(body)["hits"]["hits"]]
 
     def count(self, plan, *, strict=False):
         query = self.query(plan, strict=strict)

@@ -5,17 +5,21 @@ from __future__ import annotations
 from dataclasses import replace
 from urllib.parse import urlencode
 
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 from django_ratelimit.decorators import ratelimit
 
 from kfq_archive.security import search_rate
 
+from .. import exports
 from ..caching import conditional_page
 from ..records import article_record, printed_on
+from . import result_ids  # through the component's face, as any caller: the ids of an export
 from .contract import FACETS, FIELDS, SORTS, SearchInputError
 from .engine import get_search_engine
 from .feeds import FEED_PARAMS, FEEDS
@@ -161,6 +165,9 @@ def search_page(request):
         "previous_link": link_to(page=str(result.page - 1)) if result.page > 1 else None,
         "next_link": link_to(page=str(result.page + 1)) if result.page < result.pages else None,
         "feed_query": urlencode([(key, value) for key in FEED_PARAMS for value in params.getlist(key)]),
+        "export_query": link_to().lstrip("?"),  # this search's parameters, from the first result
+        "export_limit": exports.EXPORT_LIMIT,
+        "export_formats": [(extension, label) for extension, (label, _, _) in exports.FORMATS.items()],
     }
     return render(request, "search/search.html", context)
 
@@ -172,6 +179,28 @@ def search_page(request):
 def search_feed(request, kind):
     """The newest articles of a search as RSS or Atom (announced on the results page)."""
     return FEEDS[kind](request)
+
+
+@throttled
+@answers_503
+@require_safe
+def search_export(request, extension):
+    """The first ``exports.EXPORT_LIMIT`` results of the search the query string describes (every
+    parameter of /search/, checked by SearchForm; ``page`` aside) as CSV, RIS or BibTeX, in its order.
+    A wrong parameter is a 400 saying which, as in the API."""
+    try:
+        arguments = SearchForm(request.GET).arguments()
+    except SearchInputError as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    ids = result_ids(arguments, exports.EXPORT_LIMIT)
+    _, write, content_type = exports.FORMATS[extension]
+    articles = exports.articles_in_order(ids)
+    text = write(articles, lambda article: request.build_absolute_uri(article.get_absolute_url()))
+    response = HttpResponse(text, content_type=content_type)
+    words = [arguments.q.strip(), *(value for values in arguments.filters.values() for value in values)]
+    name = exports.file_name([word for word in words if word], timezone.localdate().isoformat(), extension)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    return response
 
 
 def _error(message: str, status: int = 400) -> JsonResponse:

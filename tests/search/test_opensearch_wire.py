@@ -312,6 +312,36 @@ def test_an_error_answer_is_a_503_page_not_a_500(stand_in, client):
     assert api.status_code == 503 and "search is temporarily unavailable" in api.json()["error"]
 
 
+def test_an_export_is_one_request_for_the_first_ids_without_facets_or_total(stand_in, client):
+    stand_in.index_exists = True
+    found = [article for article in visible() if "管运分离" in full_text(article)]
+    ranked = list(reversed(found))
+    answer = search_answer(ranked, {})
+    del answer["aggregations"]  # none asked for
+    stand_in.search_answers.append((200, answer))
+    response = client.get("/search/export.csv", {"q": '"管运分离"', "year": "2024"})
+    assert response.status_code == 200
+    (body,) = stand_in.sent("POST", f"/{INDEX}/_search")  # the ids alone: one request, no count
+    assert body == {
+        "query": {"bool": {"must": [phrase("管运分离")], "filter": [{"term": {"year": "2024"}}]}},
+        "from": 0,
+        "size": 1000,
+        "track_total_hits": False,
+        "_source": False,
+        "sort": [{"_score": {"order": "desc"}}, *DATE_ORDER],
+    }
+    assert stand_in.sent("POST", f"/{INDEX}/_count") == []
+    rows = response.content.decode().splitlines()[1:]
+    assert [int(row.split(",")[0]) for row in rows] == [article.pk for article in ranked]  # the engine's order
+
+
+def test_an_export_when_opensearch_fails_is_a_503(stand_in, client):
+    stand_in.index_exists = True
+    stand_in.search_answers.append((500, {"error": {"type": "search_phase_execution_exception"}, "status": 500}))
+    response = client.get("/search/export.ris", {"q": "开发区"})
+    assert response.status_code == 503 and response["Retry-After"]
+
+
 def test_a_sync_is_one_bulk_request_visible_on_return(stand_in):
     stand_in.index_exists = True
     article = visible()[0]
