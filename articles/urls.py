@@ -12,6 +12,8 @@ urlpatterns = [
     path("zones/", views.zone_list, name="zone_list"),
     path("zones/<int:pk>/", views.zone, name="zone"),
     path("issues/", views.issue_list, name="issue_list"),
+    # Digits alone are a year (2024); an issue's key always has more (2024-16, 2024-04-26, id-7: ISSUE_KEY).
+    re_path(r"^issues/(?P<year>[1-9][0-9]{0,4})/$", views.issue_year, name="issue_year"),
     path("issues/<str:key>/", views.issue, name="issue"),
     path("pages/<int:pk>/", views.page, name="page"),
     path("pages/<int:pk>/<str:size>.webp", page_images.page_image, name="page_image"),

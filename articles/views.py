@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 import re
 from collections import defaultdict
@@ -15,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from . import browse, citations, search
+from . import browse, citations, issue_calendar, search
 from .caching import conditional_page, kept_for_version
 from .models import Article, ArticleAuthor, Author, City, Issue, Page, Zone
 from .page_images import image_url, page_figure
@@ -134,21 +135,20 @@ def zone(request, pk):
     return render(request, "articles/zone.html", context)
 
 
+def issues_with_counts():
+    """Visible issues, each with its visible articles and published pages counted (in the same query)."""
+    visible = Article.objects.visible()
+    return Issue.objects.visible().annotate(
+        article_count=Count("pages__articles", filter=Q(pages__articles__in=visible), distinct=True),
+        page_count=Count("pages", filter=Q(pages__is_published=True), distinct=True),
+    )
+
+
 @require_safe
 @conditional_page
 def issue_list(request):
+    """Every year's issues on a calendar, those of unknown day by number, then pages of unknown issue."""
     visible = Article.objects.visible()
-    issues = (
-        Issue.objects.visible()
-        .annotate(
-            article_count=Count("pages__articles", filter=Q(pages__articles__in=visible), distinct=True),
-            page_count=Count("pages", filter=Q(pages__is_published=True), distinct=True),
-        )
-        .newest_first()
-    )
-    years = defaultdict(list)
-    for issue in issues:
-        years[issue.year].append(issue)
     unknown_pages = (
         Page.objects.visible()
         .filter(issue=None)
@@ -156,10 +156,34 @@ def issue_list(request):
         .order_by("-created_at", "-pk")
     )
     context = {
-        "years": sorted(years.items(), key=lambda item: (item[0] is None, -(item[0] or 0))),
+        "years": issue_calendar.issue_years(list(issues_with_counts().newest_first())),
+        "weekdays": issue_calendar.WEEKDAYS,
         "unknown_pages": unknown_pages,
     }
     return render(request, "articles/issue_list.html", context)
+
+
+@require_safe
+@conditional_page
+def issue_year(request, year):
+    """One year's issues: its calendar and the list of all of them, with the years before and after."""
+    year = int(year)
+    in_year = Q(year=year)
+    if year <= datetime.MAXYEAR:  # no day lies beyond (and Django cannot ask for one)
+        in_year |= Q(year=None, date__year=year)
+    issues = list(issues_with_counts().filter(in_year).newest_first())
+    if not issues:
+        raise Http404("no issues that year")
+    pairs = Issue.objects.visible().order_by().values_list("year", "date").distinct()
+    years = sorted({issue_calendar.calendar_year(*pair) for pair in pairs} - {None})
+    context = {
+        "calendar": issue_calendar.issue_year(year, issues),
+        "issues": sorted(issues, key=issue_calendar.by_number),
+        "weekdays": issue_calendar.WEEKDAYS,
+        "previous_year": max((y for y in years if y < year), default=None),
+        "next_year": min((y for y in years if y > year), default=None),
+    }
+    return render(request, "articles/issue_year.html", context)
 
 
 def page_articles(pages):

@@ -3,9 +3,11 @@
 Every page visited is saved under test-artifacts/screenshots/; console errors fail the test (browser_page).
 """
 
+import datetime
 import re
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -251,3 +253,49 @@ def test_an_article_prints_without_the_sites_navigation(seeded_live_server, brow
     assert not page.locator("header.site-header").is_visible() and not page.locator("footer").is_visible()
     assert page.locator("#article-title").is_visible() and page.locator("#citation").is_visible()
     assert not page.locator(".copy-button").is_visible()
+
+
+def test_the_calendar_of_issues_and_the_export_links_on_a_phone_and_a_wide_screen(
+    seeded_live_server, phone_page, browser_page, screenshot
+):
+    issue = Issue.objects.get(year=2024, number=16)
+    issue.date = datetime.date(2024, 4, 26)  # the seeds' issue has no printing day: give it one
+    issue.save()
+    articles = Article.objects.visible().filter(page__issue=issue).count()
+    phone_page.set_viewport_size({"width": 390, "height": 844})
+    for page, name in ((phone_page, "phone"), (browser_page, "desktop")):
+        width = page.viewport_size["width"]
+        visit(page, seeded_live_server.url + "/issues/", screenshot, f"issue-calendar-{name}")
+        assert page.locator("table.month").count() == 12
+        assert page.locator("table.month caption").first.text_content() == "2024年1月"  # the year for screen readers
+        day = page.locator("td.issue-day a")
+        assert day.count() == 1 and day.inner_text() == "26"
+        assert day.get_attribute("title") == f"2024-16 · {articles} 篇"
+        assert page.locator("table.month").nth(3).locator("td.issue-day").count() == 1  # in April
+        assert page.evaluate(NO_HORIZONTAL_SCROLL), f"/issues/ scrolls sideways at {width} px"
+        boxes = [table.bounding_box() for table in page.locator("table.month").all()]
+        assert max(box["x"] + box["width"] for box in boxes) <= width
+        day.scroll_into_view_if_needed()
+        box = day.bounding_box()
+        assert box["width"] >= 20 and box["height"] >= 20  # a day can be tapped
+        day.click()
+        page.wait_for_url("**/issues/2024-16/")
+
+        visit(page, seeded_live_server.url + "/issues/2024/", screenshot, f"issue-year-2024-{name}")
+        assert page.locator("h1").inner_text() == "2024 年各期"
+        assert page.locator(".issue-table tbody tr").count() == 1
+        assert page.evaluate(NO_HORIZONTAL_SCROLL), f"/issues/2024/ scrolls sideways at {width} px"
+
+        visit(page, seeded_live_server.url + "/search/?q=开发区&sort=date", screenshot, f"search-exports-{name}")
+        exports = page.locator("p.exports")
+        count = page.locator("ol.results li.result").count()
+        assert exports.is_visible() and "导出（全部" in exports.inner_text()
+        assert [link.inner_text() for link in exports.get_by_role("link").all()] == ["CSV", "RIS", "BibTeX"]
+        assert exports.bounding_box()["x"] + exports.bounding_box()["width"] <= width
+        assert page.evaluate(NO_HORIZONTAL_SCROLL)
+        with page.expect_download() as download:
+            exports.get_by_role("link", name="CSV").click()
+        saved = download.value
+        assert saved.suggested_filename.startswith("kfq-search-") and saved.suggested_filename.endswith(".csv")
+        rows = Path(saved.path()).read_text(encoding="utf-8-sig").splitlines()
+        assert rows[0].startswith("id,title,") and len(rows) - 1 >= count

@@ -40,9 +40,11 @@ def test_the_home_page_shows_the_newest_numbered_issue(client, issues):
     assert "2024年第16期" in response.content.decode()
 
 
-def test_the_issue_list_puts_the_numbered_issue_before_the_dated_one(client, issues):
+def test_the_issue_list_puts_newer_years_first_and_the_unknown_year_last(client, issues):
     html = client.get("/issues/").content.decode()
-    assert html.index("第 16 期") < html.index("2024-03-01") < html.index("年份未知")
+    assert html.index('id="y-2024"') < html.index('id="y-2023"') < html.index('id="y-unknown"')
+    section_2024 = html[html.index('id="y-2024"') : html.index('id="y-2023"')]
+    assert 'datetime="2024-03-01"' in section_2024 and "第 16 期" in section_2024  # on its day; by number
 
 
 def test_a_date_url_finds_the_issue_known_only_by_its_date(client, issues):
