@@ -157,7 +157,6 @@ def issue_list(request):
     )
     context = {
         "years": issue_calendar.issue_years(list(issues_with_counts().newest_first())),
-        "weekdays": issue_calendar.WEEKDAYS,
         "unknown_pages": unknown_pages,
     }
     return render(request, "articles/issue_list.html", context)
@@ -179,7 +178,6 @@ def issue_year(request, year):
     context = {
         "calendar": issue_calendar.issue_year(year, issues),
         "issues": sorted(issues, key=issue_calendar.by_number),
-        "weekdays": issue_calendar.WEEKDAYS,
         "previous_year": max((y for y in years if y < year), default=None),
         "next_year": min((y for y in years if y > year), default=None),
     }
