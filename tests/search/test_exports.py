@@ -18,6 +18,7 @@ from articles.models import Article, Issue
 from articles.records import printed_on
 
 from .helpers import ids
+from .test_web import BAD_QUERIES
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
 
@@ -170,6 +171,14 @@ def test_a_wrong_parameter_is_a_400_saying_which(client, params, message):
         assert response.status_code == 400
         assert response["Content-Type"] == "text/plain; charset=utf-8"
         assert message in response.content.decode()
+
+
+@pytest.mark.parametrize("q", BAD_QUERIES)
+def test_any_query_gives_a_file(client, q):
+    for extension in exports.FORMATS:
+        response = export(client, extension, q=q, city="<script>")
+        assert response.status_code == 200, extension
+        assert "attachment" in response["Content-Disposition"] and "\n" not in response["Content-Disposition"]
 
 
 def test_no_results_give_valid_empty_files(client):
