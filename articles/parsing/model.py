@@ -100,6 +100,9 @@ WARNING_CODES = {
     "heading_in_body": "正文中像标题的短行",
     "glued_articles": "正文中粘连了另一篇",
     "caption_in_body": "正文中像图片说明的文字",
+    "heading_doubtful": "标题或副题可疑",
+    "paragraphs_guessed": "段落分界为推测",
+    "unpaired_marks": "引号或括号不成对",
     "artifact": "未修复的排版符号",
     "zone_without_city": "有开发区无城市",
 }

@@ -30,6 +30,7 @@ from .model import (
 )
 from .people import (
     DATELINE_RE,
+    ROLE_RE,
     is_byline_only,
     names_in,
     parse_caption,
@@ -46,7 +47,7 @@ from .text import (
 )
 from .zones import ZoneFinder
 
-PARSER_VERSION = "1.2"
+PARSER_VERSION = "1.3"
 
 HEADING_FIRST = "heading_first"
 HEADING_LAST = "heading_last"
@@ -62,6 +63,12 @@ COUPLET_RE = re.compile(f"[{CJK_CHARS}”」]\\s+[{CJK_CHARS}“「]")
 ZONE_LABEL_TAIL_RE = re.compile(f"^(?:[（(][^）)]{{1,12}}[）)])?[{CJK_CHARS}]{{0,8}}$")
 NUMBER_END_RE = re.compile(r"[A-Za-z0-9%.]$")
 NARROW_LINE_WIDTH = 22
+WIDE_LINE_WIDTH = 30
+# Narrow columns: a paragraph's last line falls short of a full line by more than this (em) …
+LAST_LINE_SHORTFALL = 1.5
+# … and its first line, indented, by at least this.
+FIRST_LINE_SHORTFALL = 1.0
+FULL_LINE_QUANTILE = 0.7
 HEADING_MAX_WIDTH = 45
 CAPTION_DATE_RE = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日\s*[,，]")
 _PUNCTUATED = re.compile("[，、；：。！？,;:]")
@@ -118,7 +125,10 @@ def parse_page(text: str, gazetteer: Gazetteer | None = None) -> ParsedPage:
     page = ParsedPage(PARSER_VERSION, HEADING_FIRST)
     lines = _take_masthead(lines, page)
     narrow = [ln for ln in lines if ln.width <= NARROW_LINE_WIDTH]
-    if len(lines) >= 10 and len(narrow) >= 0.6 * len(lines):
+    # Wide pages have short lines too (headings, captions, bylines, short paragraphs); a narrow page has
+    # hardly a line wider than a column but its wide captions and headings.
+    wide = [ln for ln in lines if ln.width > WIDE_LINE_WIDTH]
+    if len(lines) >= 10 and len(narrow) >= 0.6 * len(lines) and len(wide) < 0.15 * len(lines):
         page.layout = HEADING_LAST
         drafts = _HeadingLast(lines, finder, page).segment()
     else:
@@ -129,6 +139,9 @@ def parse_page(text: str, gazetteer: Gazetteer | None = None) -> ParsedPage:
             page.articles.append(_finish(draft, len(page.articles) + 1, finder, discovered))
         else:  # a caption, marker or byline that belongs to no article on this page
             page.leftovers.extend(draft.markers + draft.bylines + [_caption_text(c) for c in draft.captions])
+    if page.layout == HEADING_LAST:
+        for article in page.articles:
+            _check_narrow_title(article)
     page.discovered_zones = list(discovered.values())
     _check_extent(page)
     _check_neighbours(page)
@@ -153,6 +166,13 @@ def _check_neighbours(page: ParsedPage) -> None:
         if cut and not after.continued_from and not has_warning(after.warnings, "starts_mid_sentence"):
             after.warnings.append(
                 warning("starts_mid_sentence", "上一篇在句中结束，本篇开头可能是它的后半句 (previous article cut off)")
+            )
+        # Narrow columns: a zone line printed without a title after it; the title went on into the body of
+        # the article after it (its heading lines are printed there).
+        lost_title = page.layout == HEADING_LAST and before.kicker and before.title is None
+        if lost_title and not has_warning(after.warnings, "heading_glued"):
+            after.warnings.append(
+                warning("heading_glued", "上一篇只有引题没有标题：它的标题可能粘在本篇开头 (title of the one before)")
             )
 
 
@@ -251,6 +271,12 @@ def _is_zone_label(text: str, finder: ZoneFinder) -> bool:
     )
 
 
+def _ends_in_a_byline(text: str) -> bool:
+    """A finished sentence followed by its byline."""
+    ending = split_trailing_byline(text)
+    return bool(ending.byline and ending.text and ends_sentence(ending.text))
+
+
 def _is_heading_like(text: str) -> bool:
     return (
         not ends_sentence(text)
@@ -301,6 +327,8 @@ class _HeadingFirst:
             return Unit("zone", text, first)
         if is_byline_only(text):
             return Unit("byline", text, first)
+        if _ends_in_a_byline(text):
+            return Unit("body", text, first)  # a last paragraph with its byline (…如何解决？（朱琳 曾明艳）)
         if SPEECH_VERB_RE.search(text) and _is_heading_like(text) and "，" not in text:
             return Unit("heading", text, first)  # a kicker: 省委书记在调研时强调
         # A 小标题 is short or set apart by spaces or dashes; a longer phrase, or one with a comma, is a
@@ -312,9 +340,13 @@ class _HeadingFirst:
         )
         after_sentence = previous is not None and previous.kind == "body" and ends_clause(previous.text)
         two_part_phrase = after_sentence and len(text) <= 20 and len(_PUNCTUATED.findall(text)) == 1
-        if _is_heading_like(text) and (
-            (display_width(text) <= 24 and ("，" not in text or under_title or two_part_phrase))
-            or re.search(r"\s|——", text)
+        if (
+            _is_heading_like(text)
+            and not PERFECTIVE_RE.search(text)
+            and (
+                (display_width(text) <= 24 and ("，" not in text or under_title or two_part_phrase))
+                or re.search(r"\s|——", text)
+            )
         ):
             return Unit("heading", text, first)
         # A longer 小标题 (almost a column wide) after a finished sentence: no punctuation at all, where a
@@ -354,9 +386,12 @@ class _HeadingFirst:
                 _apply_marker(current, unit.text, kind, label)
                 i += 1
                 continue
-            if unit.kind == "caption" or self._uncredited_caption(unit, current, cut and not continuing):
+            if unit.kind == "caption" or self._uncredited_caption(unit, current, cut):
                 current = current or start_article()
                 current.captions.append(unit.caption or Caption(unit.text))
+                if unit.caption is None and cut:  # a guess: the sentence may go on in it instead
+                    taken = f"句中一段像图片说明，已作为图片说明取出 (caption taken out): {unit.text[:20]}"
+                    current.warnings.append(warning("caption_in_body", taken))
                 last = current.body[-1] if current.body else None
                 caption_in_sentence = cut or (
                     last is not None and last.kind != SECTION_HEADING and last.text.endswith(("；", "："))
@@ -410,7 +445,7 @@ class _HeadingFirst:
             return False
         if not ends_sentence(unit.text) or current is None:
             return False
-        if cut and not _one_short_sentence(unit.text):
+        if cut and not _describes_a_picture(unit.text):
             return False  # the cut sentence going on after a gap, not a picture's description
         return cut or (bool(current.headings) and not current.has_body())
 
@@ -429,6 +464,17 @@ class _HeadingFirst:
             return True
         last = next((p for p in reversed(current.body) if p.kind != SECTION_HEADING), None)
         return last is not None and split_trailing_byline(last.text).byline is not None
+
+
+# 了 after a verb tells a statement (建立了…), never a 小标题; 为了 and 除了 may open one.
+PERFECTIVE_RE = re.compile(r"(?<![为除])了")
+
+
+def _describes_a_picture(text: str) -> bool:
+    """One short sentence that could describe a picture: at most one comma, and not right at its start
+    (局，释放… or 宿需求，并已… is the tail of a clause cut by a column break)."""
+    commas = text.count("，")
+    return _one_short_sentence(text) and (commas == 0 or (commas == 1 and text.index("，") >= 5))
 
 
 def _one_short_sentence(text: str) -> bool:
@@ -469,6 +515,7 @@ TRAILING_NAMES_RE = re.compile(
 )
 
 
+NAME_AFTER_SENTENCE_RE = re.compile(f"[。！？][{CJK_CHARS}]{{2,4}}$")
 GLUED_NAME_END_RE = re.compile(f"[。！？”][{CJK_CHARS}]{{2,4}}$")
 
 
@@ -490,11 +537,20 @@ class _HeadingLast:
         around = [w for w in self.widths[max(0, index - 8) : index + 9] if w >= 8]
         return statistics.median(around) if around else 15.0
 
+    def full_line_width(self, index: int) -> float:
+        """The width of a full line around ``index``, for telling a paragraph's first and last lines from
+        full ones: a high percentile, since those shorter lines pull the median down."""
+        around = sorted(w for w in self.widths[max(0, index - 8) : index + 9] if w >= 8)
+        if not around:
+            return 15.0
+        return around[min(len(around) - 1, int(FULL_LINE_QUANTILE * len(around)))]
+
     def segment(self) -> list[Draft]:
         drafts: list[Draft] = []
         captions: list[tuple[int, Caption]] = []  # (number of drafts before it, caption)
         current: Draft | None = None
         closed: Draft | None = None  # the article whose heading may follow
+        kept_names: list[tuple[Draft, Line]] = []  # lines ending in a name that did not close their article
         lines = self.lines
         i = 0
         while i < len(lines):
@@ -541,7 +597,14 @@ class _HeadingLast:
             current.body_lines.append(line)
             if self._closing_byline(i) or INLINE_TO_MARKER_RE.search(line.text):  # …先机。（下转D4版）
                 closed, current = current, None
+            elif self._name_before_a_heading(i):
+                kept_names.append((current, line))
             i += 1
+        for draft, line in kept_names:
+            if draft.body_lines and draft.body_lines[-1] is not line:  # the article went on after the name
+                name = split_trailing_byline(line.text).byline
+                kept = f"句末的“{name}”像署名，但其后不像标题，已留在正文中：可能漏分了两篇文章 (name kept in body)"
+                draft.warnings.append(warning("byline_guessed", kept))
         _attach_captions(drafts, captions)
         for draft in drafts:
             self._join_paragraphs(draft)
@@ -568,6 +631,20 @@ class _HeadingLast:
             or parse_caption(text) is not None
         )
 
+    def _name_before_a_heading(self, index: int) -> bool:
+        """A line ending in a name glued to its last sentence (…建设。梁涛杰) before a short heading-like line:
+        maybe a byline whose heading was not recognised (the next sentence's first word would go on)."""
+        line = self.lines[index]
+        if not NAME_AFTER_SENTENCE_RE.search(line.text) or not split_trailing_byline(line.text).byline:
+            return False
+        following = index + 1
+        return (
+            following < len(self.lines)
+            and self._heading_line(following)
+            and "，" not in self.lines[following].text
+            and self.lines[following].width <= self.column_width(following) - 1
+        )
+
     def _group_end(self, start: int) -> int:
         """Index after the block of lines that starts at ``start`` (lines with no blank line between)."""
         end = start + 1
@@ -579,6 +656,8 @@ class _HeadingLast:
         """A line that can be part of a heading. A title printed over two lines may break after a colon
         (推动高质量发展：| 打造…): judged with the line that completes it."""
         text = self.lines[index].text
+        if _ends_in_a_byline(text):
+            return False  # a last sentence and its byline (…范围有哪些？” ■ 姜萍, …如何解决？贺佳鹏)
         if _is_heading_like(text):
             return True
         following = self.lines[index + 1].text if index + 1 < len(self.lines) else ""
@@ -646,6 +725,7 @@ class _HeadingLast:
         if end - start > 4:
             return False
         width = self.column_width(start)
+        full = max(width, self.full_line_width(start))  # the median may fall short of a full line
         for k in range(start, end):
             text = self.lines[k].text
             if is_byline_only(text):
@@ -653,7 +733,7 @@ class _HeadingLast:
             if not self._heading_line(k) or parse_caption(text) or _marker(text):
                 return False
             # A paragraph's first line follows a 小标题 in the same block, maybe not indented.
-            if (width - 1 if k == start else width - 3) <= self.lines[k].width <= width + 0.5:
+            if (width - 1 if k == start else width - 3) <= self.lines[k].width <= full + 0.5:
                 return False
         if end - start == 1 and width - 4 <= line.width <= width:
             return bool(self._title_before_next(start))
@@ -683,19 +763,55 @@ class _HeadingLast:
         nxt = self.lines[index + 1] if index + 1 < len(self.lines) else None
         if not _is_heading_like(line.text) or nxt is None or nxt.blank_before:
             return False
-        if self.lines_set_apart and not NUMBER_END_RE.search(line.text):
-            return True  # the only line not set apart from the next, however wide (a figure may be cut, too)
+        if NUMBER_END_RE.search(line.text):
+            return False  # a figure cut by the column (建成3 | 条生产线), narrow for its half-width digits
+        if self.lines_set_apart:
+            return True  # the only line not set apart from the next, however wide
         return line.width <= 0.85 * self.column_width(index)
 
-    def _looks_like_a_caption_in_a_sentence(self, fragments: list[str], line: Line) -> bool:
-        """One short sentence on a line wider than the column, right after a line cut mid-sentence: maybe a
-        picture's description without a credit (a body line may be as wide, so it is only said)."""
+    def _cut_mid_clause(self, fragments: list[str], line: Line) -> bool:
+        """A line holding one finished sentence right after a line that stops mid-clause."""
+        return bool(fragments) and not ends_clause(fragments[-1]) and line.text.endswith("。")
+
+    def _caption_cutting_a_sentence(self, fragments: list[str], line: Line, nxt: Line) -> bool:
+        """A short line holding a picture's description between two full lines of one sentence: a paragraph's
+        last line would be followed by an indented first line, not a full one (no credit: only its place
+        tells it)."""
+        if not self._cut_mid_clause(fragments, line) or display_width(line.text) < 5:
+            return False
+        width = self.full_line_width(self.index_of[id(line)])
+        return line.width <= width - 1.5 and nxt.width >= width - 0.5 and _describes_a_picture(line.text)
+
+    def _looks_like_a_caption_in_a_sentence(self, fragments: list[str], line: Line, nxt: Line | None) -> bool:
+        """A line that may be a picture's description printed where the column cut a sentence, though the
+        body may read on through it, so it is only said: one short sentence on a line wider than the
+        column; or as wide as the column, without a comma, before a full line; or a short one before
+        another short line ending a sentence (…生物医 | 开发区招商推介会现场。| 药产业取得较快发展。)."""
         text = line.text
-        if not fragments or ends_clause(fragments[-1]) or not text.endswith("。") or text.count("，") > 1:
+        if not self._cut_mid_clause(fragments, line) or not _describes_a_picture(text):
             return False
-        if "，" in text and text.index("，") < 5:  # the tail of a clause (局，释放…), not a description
+        index = self.index_of[id(line)]
+        if line.width > self.column_width(index) + 1:
+            return True
+        if nxt is None or display_width(text) < 5:
             return False
-        return _one_short_sentence(text) and line.width > self.column_width(self.index_of[id(line)]) + 1
+        width = self.full_line_width(index)
+        as_wide = line.width >= width - 0.5 and nxt.width >= width - 1 and not re.search("[，、]", text)
+        short_before_short = line.width <= width - 1.5 and ends_sentence(nxt.text) and nxt.width <= width - 2.5
+        return as_wide or short_before_short
+
+    def _last_line_of_paragraph(self, lines: list[Line], k: int, width: float, indent: float) -> bool:
+        """After a full line ending a sentence, a short line holding one whole sentence, then an indented line
+        or the body's end: the paragraph's last sentence on a line of its own, not a paragraph."""
+        line, nxt = lines[k], lines[k + 1]
+        after = lines[k + 2] if k + 2 < len(lines) else None
+        return (
+            line.width >= width - indent - LAST_LINE_SHORTFALL
+            and nxt.width < width - FIRST_LINE_SHORTFALL
+            and ends_sentence(nxt.text)
+            and len(re.findall(r"[。！？]", nxt.text)) == 1
+            and (after is None or after.width < width - FIRST_LINE_SHORTFALL)
+        )
 
     def _join_paragraphs(self, draft: Draft) -> None:
         """Rejoin column lines into paragraphs: a paragraph ends where a sentence ends and a new one is indented."""
@@ -711,19 +827,30 @@ class _HeadingLast:
                 paragraphs.append(Paragraph(line.text, SECTION_HEADING))
                 continue
             first_of_paragraph = not fragments
-            if self._looks_like_a_caption_in_a_sentence(fragments, line):
+            nxt = lines[k + 1] if k + 1 < len(lines) and (k + 1) not in heading_at else None
+            if nxt is not None and self._caption_cutting_a_sentence(fragments, line, nxt):
+                draft.captions.append(Caption(line.text))
+                taken = f"句中一行像图片说明，已作为图片说明取出 (caption taken out of a sentence): {line.text[:20]}"
+                draft.warnings.append(warning("caption_in_body", taken))
+                continue
+            if self._looks_like_a_caption_in_a_sentence(fragments, line, nxt):
                 seen = f"句中一行像图片说明 (caption-like line inside a sentence): {line.text[:20]}"
                 draft.warnings.append(warning("caption_in_body", seen))
             fragments.append(line.text)
-            nxt = lines[k + 1] if k + 1 < len(lines) else None
-            if nxt is None or (k + 1) in heading_at:
+            if nxt is None:
                 continue
             if ends_sentence(line.text) or (ends_clause(line.text) and not line.text.endswith("；")):
                 # A sentence ending at a full line may go on: the paragraph ends where the next line is
                 # indented (a first line is two characters short) or this line is short.
-                width = self.column_width(self.index_of[id(line)])
+                width = self.full_line_width(self.index_of[id(line)])
                 indent = 2.0 if first_of_paragraph else 0.0
-                full = line.width >= width - indent - 1.5 and nxt.width >= width - 1.0
+                full = line.width >= width - indent - LAST_LINE_SHORTFALL and nxt.width >= width - FIRST_LINE_SHORTFALL
+                if not full and self._last_line_of_paragraph(lines, k, width, indent):
+                    full = True
+                # A next line one character short is an indented first line, or a full one narrowed by
+                # half-width figures: where the paragraph breaks is a guess.
+                if nxt.width == width - FIRST_LINE_SHORTFALL and not has_warning(draft.warnings, "paragraphs_guessed"):
+                    draft.warnings.append(warning("paragraphs_guessed", "段落分界是推测的 (paragraph break guessed)"))
                 if not full:
                     paragraphs.append(Paragraph(join_fragments(fragments)))
                     fragments = []
@@ -866,13 +993,14 @@ def _finish(draft: Draft, position: int, finder: ZoneFinder, discovered: dict[st
     if article.title and _is_zone_label(article.title, finder):
         lost = f"标题只是开发区名，真正的标题可能缺失 (title is a zone's name): {article.title}"
         article.warnings.append(warning("title_is_zone", lost))
-    _check_article(article)
+    _check_article(article, finder)
     return article
 
 
 # A paragraph may not start with these: it was cut from the one before.
 _CONTINUATION_START = tuple("，。、；：！？）》”’")
-DATELINE_IN_TEXT_RE = re.compile(r"(?<=.)(?:科学导报讯|本报讯)")
+# The opening's dateline is taken off before this is looked for: anywhere else it opens another article.
+DATELINE_IN_TEXT_RE = re.compile(r"科学导报讯|本报讯")
 CREDIT_IN_TEXT_RE = re.compile(f"[。！？]\\s*[{CJK_CHARS}]{{2,12}}(?:供图|摄)(?=[{CJK_CHARS}])")
 # The tail of a sentence cut off from the article before: a few characters, then its end (础。, 集约、).
 SENTENCE_TAIL_START_RE = re.compile(r"^[^，。、；：！？“”]{1,6}[。、；：]")
@@ -887,10 +1015,26 @@ HEADING_GLUED_RE = re.compile(
 ARTIFACT_RE = re.compile(r"(?<![\u4e00-\u9fff])姻|\d\s*伊|伊\s*\d")
 
 
-def _check_article(article: ParsedArticle) -> None:
+def _check_article(article: ParsedArticle, finder: ZoneFinder) -> None:
     """Warnings where the text shows the parse may be wrong (each with its code)."""
-    flag = article.warnings.append
     body = [p for p in article.paragraphs if p.kind != SECTION_HEADING]
+    for check in (_check_ends, _check_glued, _check_body_lines):
+        check(article, body)
+    _check_sections(article, finder)
+    doubt = _heading_doubt(article)
+    if doubt:
+        article.warnings.append(warning("heading_doubtful", doubt))
+    flag = article.warnings.append
+    printed = " ".join(filter(None, (article.kicker, article.title, article.subtitle, article.body)))
+    if ARTIFACT_RE.search(printed):
+        flag(warning("artifact", "文中有未修复的排版符号“姻”或“伊” (unrepaired artifact)"))
+    if article.zone and not article.city:
+        flag(warning("zone_without_city", f"开发区 {article.zone} 的所在城市未知 (zone without city)"))
+
+
+def _check_ends(article: ParsedArticle, body: list[Paragraph]) -> None:
+    """The body, or a paragraph of it, ends or starts mid-sentence; a quotation mark or bracket is unpaired."""
+    flag = article.warnings.append
     if body and not article.continued_to:
         last = body[-1].text
         if not ends_clause(last.rstrip("”’）)")):
@@ -901,30 +1045,134 @@ def _check_article(article: ParsedArticle) -> None:
             flag(warning("starts_mid_sentence", f"正文从句中开始 (body starts mid-sentence): {first[:12]}…"))
         elif HEADING_GLUED_RE.match(first):
             flag(warning("heading_glued", f"正文开头像是粘上了标题 (heading glued to the opening): {first[:20]}…"))
-    paragraphs = article.paragraphs
-    for heading, after in itertools.pairwise(paragraphs):
+    cut = next(
+        (
+            p.text
+            for p in body[:-1]
+            if not ends_clause(p.text.rstrip("”’）)"))
+            and not _left_heading(p.text)  # a heading or a caption left in the body has its own warning
+            and parse_caption(p.text) is None
+        ),
+        None,
+    )
+    if cut is not None:
+        flag(warning("ends_mid_sentence", f"有段落在句中结束：可能被拆开 (paragraph cut): …{cut[-12:]}"))
+    if any(p.text.startswith((*_CONTINUATION_START, "的")) for p in body[1:]):
+        flag(warning("starts_mid_sentence", "有段落从句中开始：段落的分合可能有误 (a paragraph starts mid-sentence)"))
+    unpaired = next((p.text for p in body if _unpaired_marks(p.text)), None)
+    if unpaired:
+        flag(warning("unpaired_marks", f"段落中引号或括号不成对：可能被截断或粘连 (unpaired quote): {unpaired[:20]}…"))
+
+
+def _check_glued(article: ParsedArticle, body: list[Paragraph]) -> None:
+    """Another article's heading, opening, dateline or byline inside this one."""
+    flag = article.warnings.append
+    for heading, after in itertools.pairwise(article.paragraphs):
         if heading.kind == SECTION_HEADING and after.kind != SECTION_HEADING and OPENING_RE.match(after.text):
             missed = f"小标题后像是另一篇文章的开头 (an opening after a 小标题): {heading.text}"
             flag(warning("glued_articles", missed))
             break
-    if any(p.text.startswith((*_CONTINUATION_START, "的")) for p in body[1:]):
-        flag(warning("starts_mid_sentence", "有段落从句中开始：段落的分合可能有误 (a paragraph starts mid-sentence)"))
+    glued = next((p.text for p in body[1:] if HEADING_GLUED_RE.match(p.text)), None)
+    if glued:
+        flag(warning("glued_articles", f"段落开头像是另一篇的标题和开头 (title and opening in body): {glued[:20]}…"))
+    if any(DATELINE_IN_TEXT_RE.search(p.text) for p in body):
+        flag(warning("glued_articles", "正文中间出现电头“科学导报讯”：可能粘连了另一篇文章 (dateline inside the body)"))
+    if _bylines_of_different_people(article.byline):
+        flag(warning("glued_articles", f"一篇文章中有两处署名：可能粘连了另一篇文章 (two bylines): {article.byline}"))
+
+
+def _bylines_of_different_people(byline: str | None) -> bool:
+    """An opening and a closing byline (or two closing ones) naming different people: two articles' worth."""
+    parts = [set(names_in(ROLE_RE.sub(" ", part)) or []) for part in (byline or "").split("；")]
+    return len(parts) >= 2 and any(not (one & other) for one, other in itertools.combinations(parts, 2))
+
+
+def _left_heading(text: str) -> bool:
+    """A paragraph that reads like a heading left in the body."""
+    return _is_heading_like(text) and display_width(text) <= 30
+
+
+def _check_body_lines(article: ParsedArticle, body: list[Paragraph]) -> None:
+    """A caption or a heading left among the paragraphs."""
+    flag = article.warnings.append
     for paragraph in body[:-1]:
         text = paragraph.text
         if parse_caption(text) is not None and display_width(text) <= 80:
             flag(warning("caption_in_body", f"正文中有像图片说明的文字 (caption-like text in body): {text[:20]}"))
-        elif _is_heading_like(text) and display_width(text) <= 30:
+        elif _left_heading(text):
             flag(warning("heading_in_body", f"正文中有像标题的短行 (heading-like line in body): {text}"))
+    lone = next((p.text for p in body if display_width(p.text) <= 8 and p.text.endswith("：")), None)
+    if lone:  # 全省： printed on a line of its own, the rest of the title on the next
+        flag(warning("heading_in_body", f"正文中有以冒号结尾的短行，像是标题的一部分 (heading in body): {lone}"))
     text = "\n".join(p.text for p in body)
-    if any(DATELINE_IN_TEXT_RE.search(p.text) for p in body):
-        flag(warning("glued_articles", "正文中间出现电头“科学导报讯”：可能粘连了另一篇文章 (dateline inside the body)"))
     if "■" in text or CREDIT_IN_TEXT_RE.search(text):
         flag(warning("caption_in_body", "正文中夹有图片说明的署名（■、摄、供图） (photo credit inside the body)"))
-    printed = " ".join(filter(None, (article.kicker, article.title, article.subtitle, article.body)))
-    if ARTIFACT_RE.search(printed):
-        flag(warning("artifact", "文中有未修复的排版符号“姻”或“伊” (unrepaired artifact)"))
-    if article.zone and not article.city:
-        flag(warning("zone_without_city", f"开发区 {article.zone} 的所在城市未知 (zone without city)"))
+
+
+# A sentence's end with more text after it: a heading holds no sentence, a title may end in ？ or ！.
+SENTENCE_INSIDE_RE = re.compile(r"。|[？！][”’]?\s*\S")
+TITLE_BYLINE_RE = re.compile(f"[（(][{CJK_CHARS}]{{2,4}}(?:[\\s、]+[{CJK_CHARS}]{{2,4}})*[）)]$")
+SUBTITLE_OPENING_RE = re.compile(rf"^{OPENING_TIME}，")
+
+
+def _check_sections(article: ParsedArticle, finder: ZoneFinder) -> None:
+    """A 小标题 followed by an opening about another zone than the article's: maybe the next article's title
+    taken for a 小标题 (its heading named no zone, so nothing else set it apart)."""
+    if not article.zone:
+        return
+    for heading, after in itertools.pairwise(article.paragraphs):
+        if heading.kind != SECTION_HEADING or after.kind == SECTION_HEADING:
+            continue
+        named = [match.zone for match in finder.find(_first_sentence(after.text))]
+        if named and article.zone not in named:
+            other = f"小标题“{heading.text}”后的段落写的是{named[0]}，可能是另一篇文章 (a section about another zone)"
+            article.warnings.append(warning("glued_articles", other))
+            return
+
+
+def _heading_doubt(article: ParsedArticle) -> str | None:
+    """Why the title or subtitle may be body text or a byline; None when they look like headings."""
+    title, subtitle = article.title or "", article.subtitle or ""
+    if SENTENCE_INSIDE_RE.search(title) or "■" in title or TITLE_BYLINE_RE.search(title):
+        return f"标题像是正文或署名 (title reads like body text): {title[:20]}"
+    if SPEECH_VERB_RE.search(title):  # …在调研时强调: what a kicker says, the title follows it
+        return f"标题像是引题 (title reads like a kicker): {title[:20]}"
+    if subtitle and (
+        SENTENCE_INSIDE_RE.search(subtitle)
+        or "■" in subtitle
+        or SUBTITLE_OPENING_RE.match(subtitle)
+        or subtitle.count("，") >= 2
+    ):
+        return f"副题像是正文的开头 (subtitle reads like body text): {subtitle[:20]}"
+    return None
+
+
+def _check_narrow_title(article: ParsedArticle) -> None:
+    """A title rejoined from narrow heading lines: three phrases, or a 地名：title and one more, may hold a
+    kicker or a subtitle printed without dashes (only its type size told it apart)."""
+    phrases = (article.title or "").split()
+    if len(phrases) >= 3 or (len(phrases) >= 2 and "：" in phrases[0]):
+        run_in = f"标题由多行拼成，其中可能有引题或副题 (kicker or subtitle in title): {article.title[:24]}"
+        article.warnings.append(warning("heading_doubtful", run_in))
+
+
+PAIRED_MARKS = (("“", "”"), ("《", "》"), ("（", "）"))
+
+
+def _unpaired_marks(text: str) -> bool:
+    """Whether a quotation mark or bracket opens without closing, or closes without opening."""
+    for opening, closing in PAIRED_MARKS:
+        depth = 0
+        for char in text:
+            if char == opening:
+                depth += 1
+            elif char == closing:
+                depth -= 1
+                if depth < 0:
+                    return True
+        if depth:
+            return True
+    return False
 
 
 def _zone_named_most(article: ParsedArticle, finder: ZoneFinder) -> str | None:
@@ -955,8 +1203,12 @@ def _tag_places(article: ParsedArticle, finder: ZoneFinder, discovered: dict[str
         for match in finder.find(part):
             if match.discovered and match.zone not in discovered:
                 discovered[match.zone] = finder.discovered_zone(match)
-                new = f"地名表中没有的开发区 (zone not in gazetteer): {match.zone}"
-                article.warnings.append(warning("new_zone", new))
+                # A plain new zone (a known county's 经济开发区) is listed with the page's new zones; only
+                # a doubtful one is a warning on the article.
+                doubt = finder.discovery_doubt(discovered[match.zone])
+                if doubt:
+                    new = f"地名表中没有的开发区 {match.zone}：{doubt} (doubtful new zone)"
+                    article.warnings.append(warning("new_zone", new))
             if match.zone not in zones:
                 zones.append(match.zone)
     heading_zones = finder.find(heading)

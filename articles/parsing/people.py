@@ -159,10 +159,11 @@ def split_opening(paragraph: str) -> Opening:
             end = token.end()
             continue
         # The name runs into the story: "王昱为深入贯彻落实…"
-        length, uncertain = _glued_name_length(name)
+        length, guessed = _glued_name_length(name)
         if is_person_name(name[:length]) and (role or authors):
             authors.append(name[:length])
             end = name_start + length
+            uncertain = guessed  # only a name taken off the story can have been cut in the wrong place
         break
     if not authors:
         return Opening(dateline, None, [], paragraph)

@@ -29,7 +29,7 @@ _SPACE_NEXT_TO_CJK_PUNCT = re.compile(f"[ ]+(?=[{_TIGHT_PUNCT}])|(?<=[{_TIGHT_PU
 # A number whose digits the extraction printed one by one: "2 0 2 3 年", "1 6 . 8 亿元".
 _SPACED_NUMBER_RE = re.compile(r"(?<![0-9A-Za-z.])[0-9](?: [0-9.%])+(?![0-9A-Za-z])")
 _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
-_HALF_PUNCT_RE = re.compile(r"(?<=(.))([,;:?!])(?=(.|$))")
+_HALF_PUNCT_RE = re.compile(r"(?:(?<=(.))|^)([,;:?!])(?=(.|$))")  # a line may start with one: a column cut
 _PAREN_PAIR_RE = re.compile(r"\(([^()\n]{0,40})\)")
 
 
@@ -65,7 +65,7 @@ def repair_founder_artifacts(text: str) -> str:
 
 
 def _fullwidth_punct(match: re.Match[str]) -> str:
-    before, mark, after = match.group(1), match.group(2), match.group(3)
+    before, mark, after = match.group(1) or "", match.group(2), match.group(3)
     if before.isdigit() and after.isdigit():
         return mark  # 10:30, 12,000
     if _CJKISH_RE.match(before) or _CJKISH_RE.match(after or "") or (before == "%" and after):
@@ -112,5 +112,7 @@ def join_fragments(fragments: list[str]) -> str:
         if out and out[-1].isascii() and out[-1].isalpha() and fragment[0].isascii() and fragment[0].isalpha():
             out += " "
         out += fragment
-    # A line break between the numbers hid a 伊 (×) from the repair of each line: 7伊 | 24.
-    return FOUNDER_TIMES_RE.sub("×", out)
+    # A line break between the numbers hid a 伊 (×) from the repair of each line: 7伊 | 24; and a pair of
+    # half-width brackets from their conversion: 山西省( | 环渤海).
+    out = FOUNDER_TIMES_RE.sub("×", out)
+    return _PAREN_PAIR_RE.sub(_fullwidth_parens, out) if "(" in out else out

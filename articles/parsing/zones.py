@@ -160,6 +160,24 @@ class ZoneFinder:
         city = county.city if county else self._place_city.get(place)
         return DiscoveredZone(match.zone, place, suffix, city, county.name if county else None)
 
+    def discovery_doubt(self, zone: DiscoveredZone) -> str | None:
+        """Why a discovered zone may not be a new zone, or None when it plainly is one: its place is no
+        county or city the reference data knows (the words before 经济开发区 may not be a place), or a
+        known zone already has its county or ends with its name (the same zone printed another way)."""
+        if zone.city is None:
+            return f"“{zone.place}”不是已知的县市名"
+        index = self.gazetteer.alias_index
+        endings = sorted({known for alias, known in index.items() if alias.endswith(zone.name) and alias != zone.name})
+        same_county = [
+            known.name
+            for known in self.gazetteer.zones
+            if zone.county and known.county == zone.county and not known.discovered
+        ]
+        similar = list(dict.fromkeys(endings + same_county))
+        if similar:
+            return f"可能就是已知的{'、'.join(similar[:3])}"
+        return None
+
     def mentions(self, text: str) -> list[ZoneMention]:
         return [ZoneMention(m.zone, m.surface, m.discovered) for m in self.find(text)]
 

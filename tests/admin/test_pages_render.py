@@ -46,7 +46,8 @@ def test_adding_a_page_leads_to_the_upload(editor_client):
 
 def test_publish_redirect_stays_on_the_site(editor_client, page):
     response = editor_client.post(
-        reverse("admin:articles_page_publish"), {"ids": str(page.pk), "publish": "1", "next": "https://evil.example/"}
+        reverse("admin:articles_page_publish"),
+        {"ids": str(page.pk), "publish": "1", "confirm": "yes", "next": "https://evil.example/"},
     )
     assert response.status_code == 302 and "evil" not in response["Location"]
     assert Article.objects.visible().filter(page=page).count() == page.articles.count()
@@ -67,6 +68,7 @@ def test_non_editor_staff_sees_none_of_it(client, django_user_model, page):
 
 
 def test_warnings_filter(editor_client, page):
+    Article.objects.filter(page=page).update(warnings=[])
     Article.objects.filter(page=page, position=2).update(warnings=["标题不确定 / unsure title"])
     response = editor_client.get(reverse("admin:articles_article_changelist"), {"warnings": "yes"})
     assert response.status_code == 200

@@ -308,3 +308,150 @@ def test_a_news_opening_after_a_section_heading_is_flagged_as_a_missed_article()
         ]
     )
     assert "glued_articles" in _warning_codes(parse_page(text).articles[0])
+
+
+# --- parser 1.3 -------------------------------------------------------------------------------------
+
+CUT_PARAGRAPH = (
+    "为进一步优化营商环境，侯马经济开发区召开项目推进会研究部署下一阶段重点工作要求各部门压实责任加快项目建设进度。"
+)
+
+
+def _narrow_page(*middle: str) -> str:
+    """A narrow page: an article whose body is ``middle`` (blocks of column lines), its byline and
+    heading, then a second article."""
+    return "\n\n".join(
+        [
+            _column(BODY_A),
+            *middle,
+            _column(BODY_A2 + " 王波", "侯马经济开发区", "新项目集中签约", BODY_B, BODY_B2, "签约"),
+        ]
+    )
+
+
+def test_narrow_a_short_caption_between_two_full_lines_of_a_sentence_is_taken_out():
+    lines = _narrow(CUT_PARAGRAPH)
+    page = parse_page(_narrow_page("\n\n".join([*lines[:2], "侯马经开区标准化厂房。", *lines[2:]])))
+    first = page.articles[0]
+    assert CUT_PARAGRAPH in [p.text for p in first.paragraphs]
+    assert "侯马经开区标准化厂房。" in [c.text for c in first.captions]
+    assert "caption_in_body" in _warning_codes(first)  # taken out on a guess: an editor should look
+
+
+def test_narrow_a_figure_cut_at_a_line_end_is_not_a_section_heading():
+    # seed 003 prints "可容纳 3000" and "人就餐的" without a blank line between them
+    lines = "目前，已成功建成3\n条生产线，包括两条全自动化生产线，日产能稳步提升。"
+    page = parse_page(_narrow_page(lines))
+    paragraphs = page.articles[0].paragraphs
+    assert all(p.kind != SECTION_HEADING for p in paragraphs)
+    assert "目前，已成功建成3条生产线，包括两条全自动化生产线，日产能稳步提升。" in [p.text for p in paragraphs]
+
+
+def test_narrow_a_last_sentence_on_a_line_of_its_own_stays_in_its_paragraph():
+    lines = [
+        "会议要求各部门压实责任，加快",
+        "项目建设进度，优化营商环境。",
+        "锚定新发展，开启新征程。",
+        *_narrow(BODY_A2),
+    ]
+    page = parse_page(_narrow_page("\n\n".join(lines)))
+    texts = [p.text for p in page.articles[0].paragraphs]
+    assert "会议要求各部门压实责任，加快项目建设进度，优化营商环境。锚定新发展，开启新征程。" in texts
+
+
+def test_narrow_a_last_sentence_with_its_byline_is_not_taken_for_a_heading():
+    last = "“项目具体经营的范围有哪些？” ■ 姜萍 罗磊涛"
+    page = parse_page(_column(BODY_A, last, "侯马经济开发区", "新项目集中签约", BODY_B, BODY_B2, "召开推进会"))
+    first = page.articles[0]
+    assert (first.kicker, first.title) == ("侯马经济开发区", "新项目集中签约")
+    assert first.authors == ["张强", "姜萍", "罗磊涛"]
+    assert first.paragraphs[-1].text == "“项目具体经营的范围有哪些？”"
+
+
+def test_a_wide_page_with_many_short_lines_is_read_heading_first():
+    article = [
+        "侯马经济开发区",
+        "厚植兴业沃土\n激发澎湃动能",
+        "科学导报讯 近日，侯马经济开发区召开项目推进会，研究部署下一阶段重点工作，要求各部门压实责任，加快项目建设进度。",
+        "一是推进项目建设。",
+        "二是优化营商环境。",
+        "会议指出，要紧盯重点项目，强化要素保障，确保项目早开工、早投产、早见效，为全年目标打下坚实基础。",
+        "■ 王波",
+    ]
+    # Two lines in eight are paragraphs wider than any column; the rest are short, as on a narrow page.
+    page = parse_page("\n\n".join(article * 3))
+    assert page.layout == "heading_first"
+    assert [a.title for a in page.articles] == ["厚植兴业沃土 激发澎湃动能"] * 3
+
+
+def test_wide_a_last_paragraph_ending_in_its_byline_is_not_the_next_title():
+    text = "\n\n".join(
+        [
+            "## 召开项目推进会",
+            BODY_A,
+            "过渡期的公租房、近万名产业工人临时宿舍如何解决？（朱琳 曾明艳）",
+            "## 新项目集中签约",
+            BODY_B,
+        ]
+    )
+    first, second = parse_page(text).articles
+    assert first.authors == ["张强", "朱琳", "曾明艳"]
+    assert (second.kicker, second.title) == (None, "新项目集中签约")
+
+
+def test_wide_the_rest_of_a_clause_after_a_gap_is_not_taken_for_a_caption():
+    text = "\n\n".join(
+        [
+            "## 召开项目推进会",
+            "科学导报讯 目前已解决项目2200平方米过渡公租房及今年3月底前到位的近4000人住",
+            "\n\n宿需求，并已掌握满足剩余约6000人住宿需求的房源。",
+            "会议强调，加快高质量发展，重点在项目、关键在招商。王波",
+        ]
+    )
+    (article,) = parse_page(text).articles
+    assert not article.captions
+    assert article.paragraphs[0].text.endswith("近4000人住宿需求，并已掌握满足剩余约6000人住宿需求的房源。")
+
+
+def test_wide_a_second_picture_inside_a_cut_sentence_is_taken_out_too():
+    text = "\n\n".join(
+        [
+            "## 召开项目推进会",
+            "科学导报讯 其中领卓医药是一家第三方医药供应链服务平台，致力于打造为山西、华北",
+            "\n\n平顺经济开发区标准化厂房建设现场。 园区服务中心供图",
+            "\n\n平顺经济开发区一角。",
+            "乃至全国最新标准化全球联动医药三方前置仓。王波",
+        ]
+    )
+    (article,) = parse_page(text).articles
+    assert [c.text for c in article.captions] == ["平顺经济开发区标准化厂房建设现场。", "平顺经济开发区一角。"]
+    assert article.paragraphs[0].text.endswith("打造为山西、华北乃至全国最新标准化全球联动医药三方前置仓。")
+
+
+def test_wide_a_statement_with_le_is_not_a_section_heading():
+    text = "\n\n".join(
+        [
+            "## 召开项目推进会",
+            "科学导报讯 近日，侯马经济开发区召开项目推进会，研究部署下一阶段重点工作。",
+            "建立了“一月一调度、一月一总结、一月一通报”的产业",
+            "链发展日常调度通报机制。王波",
+        ]
+    )
+    (article,) = parse_page(text).articles
+    assert [p.kind for p in article.paragraphs] == ["p", "p"]
+    assert article.paragraphs[1].text == "建立了“一月一调度、一月一总结、一月一通报”的产业链发展日常调度通报机制。"
+
+
+def test_half_width_punctuation_at_a_column_cut_is_made_full_width():
+    text = "\n\n".join(
+        [
+            "## 召开项目推进会",
+            "科学导报讯 此次召开的山西省(",
+            "环渤海)生物医药产业推介会，集团股份有限公司总经理助理李文江看来",
+            ",天津和山西在医药产业发展各有优势。王波",
+        ]
+    )
+    (article,) = parse_page(text).articles
+    assert article.paragraphs[0].text == (
+        "此次召开的山西省（环渤海）生物医药产业推介会，集团股份有限公司总经理助理李文江看来，天津和山西在医药产业发展各有优势。"
+    )

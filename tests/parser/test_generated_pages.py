@@ -147,20 +147,24 @@ def test_scoring_a_perfect_reading_and_a_miss():
 # --- the parser, measured -------------------------------------------------------------------------
 
 # The property: on many generated pages, articles found, titles, zones and authors are at least
-# 95 % right (floors at the target). The other floors are what parser 1.2 achieves on these 100 pages
-# (345 articles), minus 2 points: right 0.893, city 0.971, body 0.907 (found 0.983, title 0.959, zone
-# 0.974, authors 0.957). Raise them as the parser improves; never lower them to let a change through.
+# 95 % right (floors at the target). The other floors are what parser 1.3 achieves on these 100 pages
+# (345 articles), minus 2 points: right 0.930, body 0.948 (found 0.986, title 0.971, zone 0.980, city
+# 0.977, authors 0.977). Raise them as the parser improves; never lower them to let a change through.
 # A change to the generator changes the pages: measure again and set the floors anew
 # (bench/parser_accuracy.py shows where the errors are).
 FLOORS = {
-    "right": 0.87,
+    "right": 0.91,
     "found": 0.95,
     "title": 0.95,
     "zone": 0.95,
     "city": 0.95,
     "authors": 0.95,
-    "body": 0.88,
+    "body": 0.92,
 }
+# The target for warnings: at least 90 % of the wrongly parsed articles carry one, at most 15 % of
+# the right ones (parser 1.3 on these pages: 95.8 % of 24 wrong, 13.7 % of 321 right).
+WRONG_WARNED_AT_LEAST = 0.90
+RIGHT_WARNED_AT_MOST = 0.15
 
 
 def test_parser_accuracy_on_100_generated_pages_does_not_regress():
@@ -171,3 +175,5 @@ def test_parser_accuracy_on_100_generated_pages_does_not_regress():
     below = {f: round(overall[f], 3) for f, floor in FLOORS.items() if overall[f] < floor}
     assert not below, f"accuracy fell below its floor: {below} (floors {FLOORS})"
     assert summary["crashed_pages"] == 0
+    assert summary["wrong_warned"] >= WRONG_WARNED_AT_LEAST, summary["wrong_warned"]
+    assert summary["right_warned"] <= RIGHT_WARNED_AT_MOST, summary["right_warned"]
