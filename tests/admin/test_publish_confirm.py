@@ -66,3 +66,12 @@ def test_the_article_list_filters_by_kind_of_warning(editor_client):
     html = editor_client.get(changelist + "?warnings=short_body").content.decode()
     assert "一则短讯" in html and "云中河经济技术开发区签约十个项目" not in html
     assert "正文过短" in editor_client.get(changelist).content.decode()  # offered as a filter
+
+
+def test_a_plainly_new_zone_is_no_doubt_but_the_preview_marks_it_for_checking(editor_client):
+    text = "开发区建设 2024年第31期\n\n# 平遥经济开发区签约十个项目\n\n科学导报讯 " + "平遥经济开发区签约项目。" * 10
+    page = ingest_page(text.encode(), "D1.txt", publish=False).page
+    (article,) = page.articles.all()
+    assert article.zone.name == "平遥经济开发区" and article.warnings == []
+    html = editor_client.get(reverse("admin:articles_page_preview", args=[page.pk])).content.decode()
+    assert "文中发现" in html and reverse("admin:articles_zone_change", args=[article.zone.pk]) in html
