@@ -80,7 +80,7 @@ def test_preview_lists_articles_and_publishes(editor_client, seed_paths):
     assert "未公开" in html
     response = editor_client.post(
         reverse("admin:articles_page_publish"),
-        {"ids": str(result.page.pk), "publish": "1", "scope": "issues"},
+        {"ids": str(result.page.pk), "publish": "1", "scope": "issues", "confirm": "yes"},  # seed 002 has a doubt
         follow=True,
     )
     assert response.status_code == 200
