@@ -1,18 +1,32 @@
 """The reader's search parameters, checked in one place for the search page, the JSON API and Python callers.
 
 The API refuses a bad value with its message (``first_error``); the page shows the default instead and
-says so for a bad page number (``lenient``); ``search()`` raises SearchInputError.
+says so for a bad page number or date range (``lenient``); ``search()`` raises SearchInputError.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django import forms
 
 from .contract import FACETS, FIELDS, SORTS, SearchInputError
+from .dates import FORMS, DateRange, period
 
-CHECK_ORDER = ("page", "field", "sort", "filters")  # which error the API reports when several are wrong
+# Which error the API reports when several are wrong.
+CHECK_ORDER = ("page", "field", "sort", "date_from", "date_to", "filters")
+DATE_PARAMS = ("date_from", "date_to")
+
+
+# Where the English half of a parameter's message starts ("中文 / page must be …"; the Chinese half may
+# hold " / " itself: "sort 只能是 relevance / date / sort must be one of these").
+ENGLISH_HALF = re.compile(r" / (?=(?:page|field|sort|date_from|date_to) (?:must|is) )")
+
+
+def chinese(message: str) -> str:
+    """The Chinese half of a parameter's bilingual message, for readers of a page."""
+    return ENGLISH_HALF.split(message, maxsplit=1)[0]
 
 
 def quoted(value: str, limit: int = 40) -> str:
@@ -29,9 +43,17 @@ class SearchArguments:
     filters: dict[str, list[str]]
     sort: str
     page: int
+    dates: DateRange | None = None  # printing days from date_from's start to date_to's end
 
     def as_kwargs(self) -> dict:
-        return {"field": self.field, "filters": self.filters, "sort": self.sort, "page": self.page}
+        return {
+            "field": self.field,
+            "filters": self.filters,
+            "sort": self.sort,
+            "page": self.page,
+            "date_from": self.dates.date_from if self.dates else "",
+            "date_to": self.dates.date_to if self.dates else "",
+        }
 
 
 class SearchForm(forms.Form):
@@ -42,15 +64,25 @@ class SearchForm(forms.Form):
     field = forms.Field(required=False)
     sort = forms.Field(required=False)
     page = forms.Field(required=False)
+    date_from = forms.Field(required=False)
+    date_to = forms.Field(required=False)
 
     def __init__(self, data, filters: dict[str, list[str]] | None = None):
         super().__init__(data)
         self.given_filters = filters
 
     @classmethod
-    def of(cls, q="", *, field="all", filters=None, sort="relevance", page=1) -> SearchForm:
+    def of(cls, q="", *, field="all", filters=None, sort="relevance", page=1, date_from="", date_to="") -> SearchForm:
         """The form of a Python caller's arguments (``filters`` maps facet names to values)."""
-        return cls({"q": q or "", "field": field, "sort": sort, "page": str(page)}, filters=filters or {})
+        data = {
+            "q": q or "",
+            "field": field,
+            "sort": sort,
+            "page": str(page),
+            "date_from": date_from,
+            "date_to": date_to,
+        }
+        return cls(data, filters=filters or {})
 
     def _choice(self, name: str, choices: dict[str, str], default: str) -> str:
         value = self.cleaned_data[name] or default
@@ -80,8 +112,36 @@ class SearchForm(forms.Form):
             )
         return page
 
+    def _period(self, name: str, end: int):
+        """The first (``end`` 0) or last (1) day of the period a date parameter names; None when blank."""
+        raw = (self.cleaned_data[name] or "").strip()
+        if not raw:
+            return None
+        try:
+            return period(raw)[end]
+        except ValueError:
+            raise forms.ValidationError(
+                f"{name} 应为 {FORMS} 格式的日期，收到 {quoted(raw)} / {name} must be a date as YYYY, YYYY-MM or "
+                f"YYYY-MM-DD, got {quoted(raw)}"
+            ) from None
+
+    def clean_date_from(self):
+        return self._period("date_from", 0)
+
+    def clean_date_to(self):
+        return self._period("date_to", 1)
+
     def clean(self):
         cleaned = super().clean()
+        first, last = cleaned.get("date_from"), cleaned.get("date_to")
+        if first is not None and last is not None and first > last:
+            given = self.data.get("date_from", "").strip(), self.data.get("date_to", "").strip()
+            self.add_error(
+                "date_to",
+                f"date_from 晚于 date_to（{quoted(given[0])} 在 {quoted(given[1])} 之后） / date_from is after date_to",
+            )
+        elif first is not None or last is not None:
+            cleaned["dates"] = DateRange(first, last)
         if self.given_filters is None:  # from a request: its facet parameters, stripped
             getlist = getattr(self.data, "getlist", lambda name: [])
             filters = {name: [value.strip() for value in getlist(name) if value.strip()] for name in FACETS}
@@ -115,6 +175,11 @@ class SearchForm(forms.Form):
         self.is_valid()
         cleaned = {"field": "all", "sort": "relevance", "page": 1, **self.cleaned_data}
         notes = ["页码无效，已显示第 1 页。"] if "page" in self.errors else []
+        wrong_dates = [self.errors[name][0] for name in DATE_PARAMS if name in self.errors]
+        if wrong_dates:
+            cleaned.pop("dates", None)
+            reason = chinese(wrong_dates[0])
+            notes.append(f"日期范围无效：{reason}。已忽略日期范围，显示全部日期的结果。")
         return self._arguments(cleaned), notes
 
     def _arguments(self, cleaned: dict) -> SearchArguments:
@@ -124,4 +189,5 @@ class SearchForm(forms.Form):
             filters=cleaned.get("filters", {}),
             sort=cleaned["sort"],
             page=cleaned["page"],
+            dates=cleaned.get("dates"),
         )

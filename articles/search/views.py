@@ -19,7 +19,7 @@ from ..records import article_record, printed_on
 from .contract import FACETS, FIELDS, SORTS, SearchInputError
 from .engine import get_search_engine
 from .feeds import FEED_PARAMS, FEEDS
-from .forms import SearchForm, quoted
+from .forms import DATE_PARAMS, SearchForm, quoted
 from .unavailable import answers_503
 
 API_MAX_PER_PAGE = 100
@@ -31,7 +31,7 @@ throttled = ratelimit(group="search", key="ip", rate=search_rate)
 
 # What links on the search page carry over; anything else in the request is dropped, so that junk
 # parameters are not repeated in every one of the page's links.
-LINK_PARAMS = ("q", "field", "sort", *FACETS)
+LINK_PARAMS = ("q", "field", "sort", *DATE_PARAMS, *FACETS)
 
 
 FACET_SHOWN = 12  # values a facet lists: the most frequent and any chosen; the rest behind "全部 N 项"
@@ -83,6 +83,10 @@ def search_page(request):
         for name, values in result.filters.items()
         for value in values
     ]
+    no_dates = dict.fromkeys(DATE_PARAMS)  # link_to(**no_dates): the same search over all dates
+    dates_kept = result.dates.as_params() if result.dates else {}  # for the search box's hidden fields
+    if result.dates is not None:
+        active.insert(0, {"label": "日期", "value": result.dates.describe(), "remove": link_to(**no_dates)})
     here = {"page": str(result.page)} if result.page > 1 else {}  # a facet's more/less links keep the page
     facets = []
     for name, (_, label, _) in FACETS.items():
@@ -123,7 +127,7 @@ def search_page(request):
             changes = dict(suggestion["params"])
             if changes.get("q") == "":
                 changes["q"] = None
-                changes.update({name: None for name in FACETS if name not in changes})
+                changes.update({name: None for name in (*FACETS, *DATE_PARAMS) if name not in changes})
             link = link_to(**changes)
         suggestions.append({"text": suggestion["text"], "link": link})
     related = [
@@ -154,10 +158,11 @@ def search_page(request):
         "facets": facets,
         "facet_shown": FACET_SHOWN,
         "active": active,
-        "clear_filters": link_to(**{name: None for name in FACETS}),
+        "clear_filters": link_to(**{name: None for name in FACETS}, **no_dates),
         "suggestions": suggestions,
         "related": related,
-        "hidden_filters": [(name, value) for name, values in result.filters.items() for value in values],
+        "hidden_filters": [(name, value) for name, values in result.filters.items() for value in values]
+        + [(name, value) for name, value in dates_kept.items() if value],
         "previous_link": link_to(page=str(result.page - 1)) if result.page > 1 else None,
         "next_link": link_to(page=str(result.page + 1)) if result.page < result.pages else None,
         "feed_query": urlencode([(key, value) for key in FEED_PARAMS for value in params.getlist(key)]),
@@ -190,6 +195,10 @@ def api_search(request):
     result = get_search_engine().search(arguments)
     if result.count and page > result.pages:
         return _error(f"没有第 {page} 页，共 {result.pages} 页 / page {page} is past the last page ({result.pages})")
+    dates = result.dates
+    date_range = None
+    if dates is not None:
+        date_range = {"from": dates.first and dates.first.isoformat(), "to": dates.last and dates.last.isoformat()}
     body = {
         "count": result.count,
         "page": result.page,
@@ -210,6 +219,9 @@ def api_search(request):
             for hit in result.hits
         ],
         "facets": {name: dict(values) for name, values in result.facets.items()},
+        "months": dict(result.months),
+        "date_range": date_range,
+        "undated": result.undated if result.dates else None,
         "exact_count": result.exact_count,
         "notes": result.notes,
         "suggestions": [suggestion["text"] for suggestion in result.suggestions],
