@@ -14,12 +14,14 @@ from django_ratelimit.decorators import ratelimit
 
 from kfq_archive.security import search_rate
 
+from ..browse import bar_chart
 from ..caching import conditional_page
 from ..records import article_record, printed_on
 from .contract import FACETS, FIELDS, SORTS, SearchInputError
 from .engine import get_search_engine
 from .feeds import FEED_PARAMS, FEEDS
 from .forms import DATE_PARAMS, SearchForm, quoted
+from .timeline import timeline
 from .unavailable import answers_503
 
 API_MAX_PER_PAGE = 100
@@ -54,6 +56,23 @@ class Links:
                 query[key] = value if isinstance(value, list) else [value]
         encoded = urlencode([(key, value) for key, values in query.items() for value in values])
         return f"?{encoded}" if encoded else "?"
+
+
+def timeline_chart(result, link_to):
+    """The results over time as a bar chart; each bar with results narrows the search to its period."""
+    line = timeline(result)
+    if line is None:
+        return None
+    series = [
+        (
+            period.label,
+            period.count,
+            period.description,
+            link_to(**period.dates.as_params()) if period.dates is not None and period.count else None,
+        )
+        for period in line.periods
+    ]
+    return bar_chart(series, line.caption)
 
 
 def article_link(hit) -> str:
@@ -163,6 +182,7 @@ def search_page(request):
         "related": related,
         "hidden_filters": [(name, value) for name, values in result.filters.items() for value in values]
         + [(name, value) for name, value in dates_kept.items() if value],
+        "chart": timeline_chart(result, link_to),
         "previous_link": link_to(page=str(result.page - 1)) if result.page > 1 else None,
         "next_link": link_to(page=str(result.page + 1)) if result.page < result.pages else None,
         "feed_query": urlencode([(key, value) for key in FEED_PARAMS for value in params.getlist(key)]),
