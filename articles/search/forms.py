@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django import forms
 
@@ -191,3 +192,109 @@ class SearchForm(forms.Form):
             page=cleaned["page"],
             dates=cleaned.get("dates"),
         )
+
+
+# Facets the advanced form has fields for; a search's other filters are offered as checkboxes to keep.
+ADVANCED_FACETS = ("city", "zone")
+MAX_QUERY_STRING = 8000  # characters of the search's address the form sends a reader on to (proxies cut longer)
+DATE_INPUT = {
+    "inputmode": "numeric",
+    "pattern": r"\d{4}(-\d{1,2}(-\d{1,2})?)?",
+    "title": "年、年-月或年-月-日，如 2024、2024-03、2024-03-15",
+    "placeholder": "如 2024-03",
+}
+
+
+class AdvancedSearchForm(forms.Form):
+    """The advanced search form (/search/advanced/): every parameter of a search in fields, checked by the
+    one ``SearchForm`` (its messages on the fields); city and zone choices are those with visible articles."""
+
+    # Plain text fields: any value reaches SearchForm's checks (a ChoiceField would add a message of its own).
+    q = forms.CharField(label="检索词", required=False, widget=forms.SearchInput(attrs={"maxlength": "200"}))
+    field = forms.CharField(label="范围", required=False, widget=forms.RadioSelect(choices=FIELDS.items()))
+    date_from = forms.CharField(label="从", required=False, widget=forms.TextInput(attrs=DATE_INPUT))
+    date_to = forms.CharField(label="至", required=False, widget=forms.TextInput(attrs=DATE_INPUT))
+    city = forms.CharField(label="城市", required=False, widget=forms.Select)
+    zone = forms.CharField(label="开发区", required=False, widget=forms.Select)
+    sort = forms.CharField(label="排序", required=False, widget=forms.RadioSelect(choices=SORTS.items()))
+
+    def __init__(self, params):
+        getlist = getattr(params, "getlist", lambda name: [params[name]] if name in params else [])
+        # A facet given several times (city=太原&city=运城) keeps its first value here.
+        data = {name: next(iter(getlist(name)), "") for name in self.base_fields}
+        data["field"] = data["field"] or "all"
+        data["sort"] = data["sort"] or "relevance"
+        super().__init__(data)
+        cities, zones = place_choices()
+        self.fields["city"].widget.choices = [("", "不限"), *with_given(cities, data["city"])]
+        self.fields["zone"].widget.choices = [("", "不限"), *with_given(zones, data["zone"])]
+        # The search's other filters (a year, an author…): kept unless unticked.
+        self.other_filters = [
+            {"name": name, "label": FACETS[name][1], "value": value}
+            for name in FACETS
+            if name not in ADVANCED_FACETS
+            for value in getlist(name)
+            if value.strip()
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        check = SearchForm(self.data)
+        if not check.is_valid():
+            for name, messages in check.errors.items():
+                self.add_error(name if name in self.fields else None, chinese(messages[0]))
+        elif not self.errors and len(self._query(cleaned)) > MAX_QUERY_STRING:
+            self.add_error(None, f"检索条件太长（网址超过 {MAX_QUERY_STRING} 个字符），请缩短检索词或减少筛选。")
+        return cleaned
+
+    def search_query(self) -> str:
+        """The query string of the search on /search/ (empty and default values left out)."""
+        return self._query(self.cleaned_data)
+
+    def _query(self, cleaned: dict) -> str:
+        pairs = [(name, cleaned[name].strip()) for name in ("q", "date_from", "date_to") if cleaned[name].strip()]
+        if cleaned["field"] not in ("", "all"):
+            pairs.append(("field", cleaned["field"]))
+        if cleaned["sort"] not in ("", "relevance"):
+            pairs.append(("sort", cleaned["sort"]))
+        pairs += [(name, cleaned[name].strip()) for name in ADVANCED_FACETS if cleaned[name].strip()]
+        pairs += [(item["name"], item["value"]) for item in self.other_filters]
+        return urlencode(sorted(pairs, key=lambda pair: PARAM_ORDER.index(pair[0])))
+
+
+PARAM_ORDER = ("q", "field", "date_from", "date_to", *FACETS, "sort")
+
+
+def with_given(choices: list, value: str) -> list:
+    """``choices`` with ``value`` added when it is not among them (a search's filter stays shown)."""
+    known = {key for key, _ in choices} | {key for _, group in choices if isinstance(group, list) for key, _ in group}
+    return choices if not value or value in known else [*choices, (value, f"{value}（0 篇）")]
+
+
+def place_choices() -> tuple[list, list]:
+    """(city choices, zone choices grouped by city): the cities and primary zones of visible articles,
+    with their counts, as the search's city and zone filters take them."""
+    from django.db.models import Count
+
+    from ..models import Article
+
+    visible = Article.objects.visible()
+    cities = (
+        visible.exclude(city=None)
+        .values("city__short", "city__name", "city__code")
+        .annotate(n=Count("id"))
+        .order_by("city__code")
+    )
+    zones = (
+        visible.exclude(zone=None)
+        .values("zone__name", "zone__city__name", "zone__city__code")
+        .annotate(n=Count("id"))
+        .order_by("zone__city__code", "zone__name")
+    )
+    groups: dict[str, list] = {}
+    for row in zones:
+        groups.setdefault(row["zone__city__name"] or "城市未知", []).append(
+            (row["zone__name"], f"{row['zone__name']}（{row['n']} 篇）")
+        )
+    city_choices = [(row["city__short"], f"{row['city__name']}（{row['n']} 篇）") for row in cities]
+    return city_choices, list(groups.items())

@@ -6,6 +6,7 @@ from . import views
 
 urlpatterns = [
     path("search/", views.search_page, name="search"),
+    path("search/advanced/", views.advanced_search, name="search_advanced"),
     re_path(r"^search/feed\.(?P<kind>rss|atom)$", views.search_feed, name="search_feed"),
     path("api/v1/search/", views.api_search, name="api_search"),
     path("api/v1/articles/<int:pk>/", views.api_article, name="api_article"),

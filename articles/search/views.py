@@ -1,4 +1,5 @@
-"""The search page (/search/) and the JSON API (/api/v1/search/, /api/v1/articles/<id>/)."""
+"""The search page (/search/), the advanced search form (/search/advanced/) and the JSON API
+(/api/v1/search/, /api/v1/articles/<id>/)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
@@ -20,7 +21,7 @@ from ..records import article_record, printed_on
 from .contract import FACETS, FIELDS, SORTS, SearchInputError
 from .engine import get_search_engine
 from .feeds import FEED_PARAMS, FEEDS
-from .forms import DATE_PARAMS, SearchForm, quoted
+from .forms import DATE_PARAMS, AdvancedSearchForm, SearchForm, quoted
 from .timeline import timeline
 from .unavailable import answers_503
 
@@ -183,11 +184,23 @@ def search_page(request):
         "hidden_filters": [(name, value) for name, values in result.filters.items() for value in values]
         + [(name, value) for name, value in dates_kept.items() if value],
         "chart": timeline_chart(result, link_to),
+        "advanced_link": reverse("search_advanced") + (link_to() if link_to.kept else ""),
         "previous_link": link_to(page=str(result.page - 1)) if result.page > 1 else None,
         "next_link": link_to(page=str(result.page + 1)) if result.page < result.pages else None,
         "feed_query": urlencode([(key, value) for key in FEED_PARAMS for value in params.getlist(key)]),
     }
     return render(request, "search/search.html", context)
+
+
+@require_safe
+def advanced_search(request):
+    """Every parameter of a search in a form, prefilled from the search it was opened from; a submitted
+    form that passes the search's checks goes on to that search on /search/."""
+    form = AdvancedSearchForm(request.GET)
+    if "go" in request.GET and form.is_valid():
+        query = form.search_query()
+        return redirect(reverse("search") + (f"?{query}" if query else ""))
+    return render(request, "search/advanced.html", {"form": form})
 
 
 @throttled

@@ -63,6 +63,17 @@ def test_search_page_answers_every_parameter_set(params):
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(PARAMS, st.booleans())
+def test_the_advanced_form_answers_every_parameter_set(params, submit):
+    response = Client().get("/search/advanced/", {**params, **({"go": "1"} if submit else {})})
+    if response.status_code == 302:
+        assert submit and response["Location"].startswith("/search/")
+    else:
+        assert response.status_code == 200, response.status_code
+        assert "高级检索" in response.content.decode()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.binary(max_size=300))
 def test_raw_query_strings_are_answered(raw):
     """Query strings that are not even valid UTF-8 once percent-decoded (Django replaces what it cannot read)."""
