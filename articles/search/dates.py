@@ -81,34 +81,26 @@ class DateRange:
         """``date_from`` and ``date_to`` for a link (None: that end open, the parameter left out)."""
         return {"date_from": self.date_from or None, "date_to": self.date_to or None}
 
-    def contains(self, day: datetime.date) -> bool:
-        return (self.first is None or self.first <= day) and (self.last is None or day <= self.last)
-
     @property
     def whole_years(self) -> tuple[int | None, int | None]:
         """The first and last year lying wholly in the range (None: open); first > last when there is none."""
-        low = None if self.first is None else self.first.year + (self.first != datetime.date(self.first.year, 1, 1))
-        high = None if self.last is None else self.last.year - (self.last != datetime.date(self.last.year, 12, 31))
+        low = high = None
+        if self.first is not None:
+            low = self.first.year if _start_fineness(self.first) == YEARS else self.first.year + 1
+        if self.last is not None:
+            high = self.last.year if _end_fineness(self.last) == YEARS else self.last.year - 1
         return low, high
 
     @property
     def cut_years(self) -> list[int]:
         """The years the range covers only in part (at most two): an article known only by one of them
         has an unknown date for this range."""
-        cut = []
-        if self.first is not None and self.first != datetime.date(self.first.year, 1, 1):
-            cut.append(self.first.year)
-        if self.last is not None and self.last != datetime.date(self.last.year, 12, 31):
-            cut.append(self.last.year)
-        return sorted(set(cut))
-
-    def year_in_range(self, year: int) -> bool | None:
-        """For an article known only by its year: True when that whole year is in the range, False when
-        it lies wholly outside, None when the range cuts it (its date is unknown for this range)."""
-        if year in self.cut_years:
-            return None
-        low, high = self.whole_years
-        return (low is None or low <= year) and (high is None or year <= high)
+        cut = set()
+        if self.first is not None and _start_fineness(self.first) != YEARS:
+            cut.add(self.first.year)
+        if self.last is not None and _end_fineness(self.last) != YEARS:
+            cut.add(self.last.year)
+        return sorted(cut)
 
     def within(self, first: datetime.date, last: datetime.date) -> DateRange:
         """This range narrowed to the days from ``first`` to ``last`` (a bar of the chart)."""
