@@ -150,8 +150,13 @@ def search_page(request):
                 changes.update({name: None for name in (*FACETS, *DATE_PARAMS) if name not in changes})
             link = link_to(**changes)
         suggestions.append({"text": suggestion["text"], "link": link})
-    related = [
-        {"label": FACETS[name][1], "value": value, "count": count, "link": link_to(q=None, **{name: [value]})}
+    related = [  # all the articles of a city or zone a word names (counted over every date)
+        {
+            "label": FACETS[name][1],
+            "value": value,
+            "count": count,
+            "link": link_to(q=None, **no_dates, **{name: [value]}),
+        }
         for name, value, count in result.related
     ]
     hits = [

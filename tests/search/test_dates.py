@@ -167,6 +167,16 @@ def test_facet_and_page_links_keep_the_range(client):
         assert narrowed.count == value["count"]
 
 
+def test_the_link_to_all_articles_of_a_named_city_is_over_every_date(client):
+    page = client.get("/search/", {"q": "运城", "date_from": "2024-03", "date_to": "2024-03"})
+    (related,) = page.context["related"]
+    assert (related["label"], related["value"]) == ("城市", "运城")
+    everywhen = sum(1 for article in visible() if article.city and article.city.short == "运城")
+    assert related["count"] == everywhen
+    assert "date_from" not in related["link"]
+    assert client.get("/search/" + related["link"]).context["result"].count == everywhen
+
+
 def test_the_feed_of_a_search_keeps_its_range(client):
     feed = client.get("/search/feed.rss", {"q": "招商引资", "date_from": "2024-03", "date_to": "2024-12"})
     assert feed.status_code == 200
