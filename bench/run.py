@@ -111,6 +111,8 @@ def setup_django(data_dir: Path) -> None:
     os.environ["KFQ_DATA_DIR"] = str(data_dir)
     os.environ.pop("DATABASE_URL", None)  # SQLite in the data folder, whatever the shell says
     os.environ.pop("DJANGO_DEBUG", None)
+    # The search phase asks the API more than the default 60 a minute: no rate limit unless one is set.
+    os.environ.setdefault("KFQ_SEARCH_RATE", "off")
     os.environ["DJANGO_SETTINGS_MODULE"] = "kfq_archive.settings"
     import django
 
