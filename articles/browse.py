@@ -122,6 +122,8 @@ class Bar:
     y: float
     w: float
     h: float
+    description: str = ""  # the bar in the caption (2024年)
+    link: str | None = None  # where the bar leads
 
     @property
     def cx(self) -> float:
@@ -135,28 +137,38 @@ class Chart:
     height: int
     baseline: float
     top: int  # the largest count
+    caption: str = ""  # what the bars count
 
 
-def coverage_chart(articles: QuerySet[Article]) -> Chart:
-    """Articles per year of issue; articles of unknown issue make a last bar labelled 未知."""
-    rows = dict(
-        articles.values("page__issue__year")
-        .annotate(n=Count("id", distinct=True))
-        .values_list("page__issue__year", "n")
-    )
-    unknown = rows.pop(None, 0)
-    series = [(str(year), rows.get(year, 0)) for year in range(min(rows), max(rows) + 1)] if rows else []
-    if unknown:
-        series.append((UNKNOWN, unknown))
-    top = max((n for _, n in series), default=0)
+def bar_chart(series: list[tuple[str, int, str, str | None]], caption: str) -> Chart:
+    """An SVG bar chart (templates/articles/_chart.html) of (label, count, description, link) bars."""
+    top = max((count for _, count, _, _ in series), default=0)
     bar_w, gap, plot_h, label_h, pad = 36, 14, 120, 22, 18
     width = max(160, pad * 2 + len(series) * (bar_w + gap))
     baseline = pad + plot_h
     bars = []
-    for index, (label, count) in enumerate(series):
+    for index, (label, count, description, link) in enumerate(series):
         h = plot_h * count / top if top else 0
-        bars.append(Bar(label, count, pad + index * (bar_w + gap), baseline - h, bar_w, h))
-    return Chart(bars, width, int(baseline + label_h), baseline, top)
+        bars.append(Bar(label, count, pad + index * (bar_w + gap), baseline - h, bar_w, h, description, link))
+    return Chart(bars, width, int(baseline + label_h), baseline, top, caption)
+
+
+def coverage_chart(articles: QuerySet[Article]) -> Chart:
+    """Articles per year of issue; articles of unknown issue make a last bar labelled 未知."""
+    # order_by(): a distinct queryset (about_zone) would add its ordering's columns to the grouping, one
+    # row per issue instead of per year.
+    rows = dict(
+        articles.order_by()
+        .values("page__issue__year")
+        .annotate(n=Count("id", distinct=True))
+        .values_list("page__issue__year", "n")
+    )
+    unknown = rows.pop(None, 0)
+    years = range(min(rows), max(rows) + 1) if rows else []
+    series = [(str(year), rows.get(year, 0), f"{year}年", None) for year in years]
+    if unknown:
+        series.append((UNKNOWN, unknown, f"{UNKNOWN}（期号未知）", None))
+    return bar_chart(series, "按出版年份统计的文章篇数")
 
 
 # --- highlighting ---------------------------------------------------------------------------------------

@@ -100,13 +100,19 @@ QUERIES = [
     ("filter_city", {"q": "招商", "filters": {"city": ["运城"]}}),
     ("filter_year_sorted_by_date", {"q": "开发区", "filters": {"year": ["2006"]}, "sort": "date"}),
     ("author_field", {"q": None, "field": "author"}),
+    # one_word within a range of printing dates (the corpus is weekly from 2005): the cost of the range
+    ("one_word_date_range", {"q": "招商引资", "date_from": "2008-03", "date_to": "2010-06"}),
 ]
+# (query, the same query within a date range): timed side by side for the range's extra cost
+DATE_RANGE_PAIR = ("one_word", "one_word_date_range")
 
 
 def setup_django(data_dir: Path) -> None:
     os.environ["KFQ_DATA_DIR"] = str(data_dir)
     os.environ.pop("DATABASE_URL", None)  # SQLite in the data folder, whatever the shell says
     os.environ.pop("DJANGO_DEBUG", None)
+    # The search phase asks the API more than the default 60 a minute: no rate limit unless one is set.
+    os.environ.setdefault("KFQ_SEARCH_RATE", "off")
     os.environ["DJANGO_SETTINGS_MODULE"] = "kfq_archive.settings"
     import django
 
@@ -346,9 +352,19 @@ def api_params(kwargs: dict) -> dict:
         params["field"] = kwargs["field"]
     if kwargs.get("sort"):
         params["sort"] = kwargs["sort"]
+    for name in ("date_from", "date_to"):
+        if kwargs.get(name):
+            params[name] = kwargs[name]
     for name, values in (kwargs.get("filters") or {}).items():
         params[name] = values
     return params
+
+
+def printing_days(kwargs: dict):
+    """The date range of a query's keyword arguments, as the search reads it (None without one)."""
+    from articles.search import SearchForm
+
+    return SearchForm.of(date_from=kwargs.get("date_from", ""), date_to=kwargs.get("date_to", "")).arguments().dates
 
 
 def time_api(queries, reps: int) -> list[float]:
@@ -390,6 +406,7 @@ def jieba_terms_query(kwargs: dict):
 
     from articles.search import FACETS, analysis
     from articles.search.query import parse as parse_query
+    from articles.search.whoosh_engine.testing import date_range_query
 
     parsed = parse_query(kwargs["q"])
     fieldname = {"all": "text", "title": "title", "author": "authors"}[kwargs.get("field", "all")]
@@ -405,6 +422,9 @@ def jieba_terms_query(kwargs: dict):
     if parsed.excluded:
         query = AndNot(query, Or([clause(term) for term in parsed.excluded]))
     values = [Term(FACETS[n][0], v) for n, vals in (kwargs.get("filters") or {}).items() for v in vals]
+    dates = printing_days(kwargs)
+    if dates is not None:
+        values.append(date_range_query(dates))
     sortedby = None
     if kwargs.get("sort") == "date" or not parsed.groups:
         sortedby = sorting.MultiFacet([sorting.FieldFacet("sort_date", reverse=True), sorting.FieldFacet("sort_seq")])
@@ -433,6 +453,7 @@ def time_raw_whoosh(queries, reps: int, *, jieba_terms: bool = False) -> dict:
                     field=kwargs.get("field", "all"),
                     filters=kwargs.get("filters"),
                     sort=kwargs.get("sort", "relevance"),
+                    dates=printing_days(kwargs),
                 )
 
             def run(query=query, filter_query=filter_query, sortedby=sortedby):
@@ -478,6 +499,15 @@ def search_phase(queries, reps: int) -> dict:
     mismatched = {name for name in ours["counts"] if ours["counts"][name] != raw["counts"][name]}
     ours_s, hot_s, warm_s, raw_s, jieba_s = (summary(x["per_query"]) for x in (ours, hot, warm, raw, jieba))
     api_times = time_api(queries, max(3, reps // 3))
+    without, within = DATE_RANGE_PAIR
+    date_range = {}
+    if without in ours["per_query"] and within in ours["per_query"]:
+        date_range = {"queries": [without, within]} | {
+            f"{timing}_{kind}_p{pct}_ms": round(percentile(times["per_query"][name], pct), 2)
+            for timing, times in (("cold", ours), ("hot", hot), ("warm", warm))
+            for name, kind in ((without, "without_range"), (within, "with_range"))
+            for pct in (50, 95)
+        }
     return {
         "search_p50_ms": ours_s["p50"],
         "search_p95_ms": ours_s["p95"],
@@ -495,6 +525,7 @@ def search_phase(queries, reps: int) -> dict:
         "api_p50_ms": round(percentile(api_times, 50), 2),
         "api_p95_ms": round(percentile(api_times, 95), 2),
         "search_per_query_p50_ms": ours_s["per_query_p50"],
+        "date_range_cost": date_range,
         "raw_whoosh_per_query_p50_ms": raw_s["per_query_p50"],
         "raw_whoosh_jieba_terms_per_query_p50_ms": jieba_s["per_query_p50"],
         "search_counts": ours["counts"],

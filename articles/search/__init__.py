@@ -2,7 +2,8 @@
 
 Code outside ``articles/search/`` uses only what is named here:
 
-    search(q, field=, filters=, sort=, page=)   a reader's search → SearchResult (SearchInputError)
+    search(q, field=, filters=, sort=, page=, date_from=, date_to=)
+                                                a reader's search → SearchResult (SearchInputError)
     SearchForm(request.GET)                     the one check of a request's search parameters
     result_ids(arguments, limit)                ids of a checked search's first results in order (exports)
     related_ids(zone_names, city, limit)        the newest articles of some zones or a city
@@ -82,14 +83,20 @@ def search(
     sort: str = "relevance",
     page: int = 1,
     per_page: int = PER_PAGE,
+    date_from: str = "",
+    date_to: str = "",
 ) -> SearchResult:
     """One page of results for a reader's query, with facet counts over all the results.
 
-    ``filters`` maps FACETS keys to values; every value must hold (AND). Raises SearchInputError for an
-    unknown field, sort or facet name or a page below 1 (a page past the end is empty), and
-    SearchUnavailable when the engine cannot answer.
+    ``filters`` maps FACETS keys to values; every value must hold (AND). ``date_from`` and ``date_to``
+    (YYYY, YYYY-MM or YYYY-MM-DD: from the start of the one period to the end of the other) keep the
+    articles printed in that range; those of unknown date are left out and counted in ``undated``.
+    Raises SearchInputError for an unknown field, sort or facet name, a page below 1 (a page past the
+    end is empty) or a bad date, and SearchUnavailable when the engine cannot answer.
     """
-    arguments = SearchForm.of(q, field=field, filters=filters, sort=sort, page=page).arguments()
+    arguments = SearchForm.of(
+        q, field=field, filters=filters, sort=sort, page=page, date_from=date_from, date_to=date_to
+    ).arguments()
     return get_search_engine().search(arguments, per_page)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .dates import DateRange
 from .query import ParsedQuery
 from .query import Term as QueryTerm
 
@@ -60,30 +61,39 @@ class TermPlan:
 @dataclass(frozen=True)
 class QueryPlan:
     """A parsed query planned for one scope: each group's term plans (a group matches when one of its
-    terms does), the exclusions, and the facet filters (every value must hold)."""
+    terms does), the exclusions, the facet filters (every value must hold) and the range of printing
+    days (``dates``; articles of unknown date for it are left out)."""
 
     groups: list[list[TermPlan]]
     excluded: list[TermPlan]
     field: str
     filters: dict[str, list[str]]
+    dates: DateRange | None = None
 
     @property
     def plans(self) -> list[TermPlan]:
         return [plan for group in self.groups for plan in group]
 
     def with_filters(self, filters: dict[str, list[str]]) -> QueryPlan:
-        return QueryPlan(self.groups, self.excluded, self.field, filters)
+        return QueryPlan(self.groups, self.excluded, self.field, filters, self.dates)
+
+    def with_dates(self, dates: DateRange | None) -> QueryPlan:
+        return QueryPlan(self.groups, self.excluded, self.field, self.filters, dates)
 
 
 @dataclass
 class Matches:
     """One page of an engine's answer: article ids in order, how many match, facet counts over all of
-    them, and how many contain every word whole (None when no word was matched by its parts)."""
+    them, and how many contain every word whole (None when no word was matched by its parts); the
+    matches per month of printing ("2024-03", of those known to the day, in month order), and, with a
+    date range, how many would match but have an unknown date for it (left out)."""
 
     ids: list[int]
     count: int
     facets: dict[str, list[tuple[str, int]]]
     exact_count: int | None = None
+    months: list[tuple[str, int]] = field(default_factory=list)
+    undated: int = 0
 
 
 @dataclass
@@ -112,6 +122,9 @@ class SearchResult:
     notes: list[str] = field(default_factory=list)
     # Facet filters that a typed word names (临汾 → city 临汾): (facet, value, articles in the index).
     related: list[tuple[str, str, int]] = field(default_factory=list)
+    dates: DateRange | None = None  # the range of printing days searched (None: all, unknown dates too)
+    months: list[tuple[str, int]] = field(default_factory=list)  # results per month ("2024-03"), in order
+    undated: int = 0  # with ``dates``: articles that would match but whose date is unknown for it (left out)
 
 
 def sorted_facet(counts) -> list[tuple[str, int]]:

@@ -81,6 +81,9 @@ class SearchEngine:
                 hits=load_hits(matches.ids, plan.plans, arguments.field),
                 facets=matches.facets,
                 notes=list(parsed.notes),
+                dates=arguments.dates,
+                months=matches.months,
+                undated=matches.undated,
             )
             if matches.count == 0:
                 result.suggestions = planning.suggestions(self, parsed, plan)
@@ -98,7 +101,7 @@ class SearchEngine:
         for its page and its exports alike."""
         self.refresh()  # first: a new index generation may come with new zone names, which planning reads
         parsed = parse_query(arguments.q)
-        plan = planning.plan_query(parsed, arguments.field, arguments.filters)
+        plan = planning.plan_query(parsed, arguments.field, arguments.filters, arguments.dates)
         return parsed, plan, arguments.sort == "date" or not parsed.groups
 
     @contextmanager
@@ -114,7 +117,9 @@ class SearchEngine:
         """Before a search: read the latest committed index, and names that may have come with it."""
 
     def matches(self, plan: QueryPlan, *, by_date: bool, start: int, size: int) -> Matches:
-        """Results ``start``..``start + size`` by relevance or newest first, their count and facets."""
+        """Results ``start``..``start + size`` by relevance or newest first, their count, facets and counts
+        per month; with ``plan.dates``, only articles whose date is known to lie in the range, and how
+        many others would match but have an unknown date for it (``dates`` module)."""
         raise NotImplementedError
 
     def first_ids(self, plan: QueryPlan, *, by_date: bool, limit: int) -> list[int]:

@@ -21,6 +21,8 @@ class SearchArticles(LatestArticles):
     def title(self, obj):
         arguments, _ = obj
         chosen = [value for values in arguments.filters.values() for value in values]
+        if arguments.dates is not None:
+            chosen.append(arguments.dates.describe())
         what = "、".join(([f"“{arguments.q.strip()}”"] if arguments.q.strip() else []) + chosen) or "全部文章"
         return f"检索 {what} · {SITE}"
 
@@ -44,4 +46,4 @@ class SearchArticlesAtom(SearchArticles):
 
 
 FEEDS = {"rss": SearchArticles(), "atom": SearchArticlesAtom()}
-FEED_PARAMS = ("q", "field", *FACETS)  # what a feed link carries over from the search page
+FEED_PARAMS = ("q", "field", "date_from", "date_to", *FACETS)  # what a feed link carries over from the search page

@@ -13,8 +13,10 @@ Whoosh:
 The reader's search is written in OpenSearch's query language from the same query plan as the Whoosh
 engine's (``planning``): each typed word or phrase, or one of its forms (a zone's other names, the
 distinctive parts of a split word), must occur as a phrase on the bigram field of the scope; ``-word``
-excludes whole forms only; facet filters are keyword terms; facets are terms aggregations over all
-results, in the same request. Haystack keeps its part for the other commands (``clear_index``,
+excludes whole forms only; facet filters are keyword terms; a date range is a range on ``date`` or, for
+an article known only by its year, on ``year`` (``dates``); facets are terms aggregations over all results
+and the months a date histogram, in the same request (with a date range, one count request more: the
+articles of unknown date for it). Haystack keeps its part for the other commands (``clear_index``,
 ``update_index`` without ``--remove``) and the health check's count; searches never go through its
 query strings.
 
@@ -40,6 +42,7 @@ from . import analysis, planning
 from .backlog import chunks, forget_rows, identifier, take_rows
 from .contract import FACETS, GRAM_FIELDS, Matches, QueryPlan, SearchUnavailable, SyncResult, TermPlan, normalise
 from .contract import sorted_facet as _sorted_facet
+from .dates import DateRange
 from .engine import SearchEngine
 from .fields import prepared
 
@@ -48,6 +51,11 @@ FACET_LIMIT = 500  # values per facet (OpenSearch counts the top ones only)
 MAX_RESULT_WINDOW = 10_000  # OpenSearch's index.max_result_window: from + size beyond it is refused
 NAMES_TTL = 60.0  # seconds: how stale zone names and the word dictionary may get (other processes ingest)
 DATE_ORDER = [{"sort_date": {"order": "desc"}}, {"sort_seq": {"order": "asc"}}]  # newest issue, page, position
+# Results per month of printing (articles known to the day).
+MONTHS_AGG = {
+    "date_histogram": {"field": "date", "calendar_interval": "month", "format": "yyyy-MM", "min_doc_count": 1}
+}
+NO_DAY = {"bool": {"must_not": [{"exists": {"field": "date"}}]}}
 REBUILD_CHUNK = 500  # articles per bulk request in rebuild_index
 
 
@@ -268,6 +276,45 @@ def substring_query(fieldname: str, text: str) -> dict | None:
     }
 
 
+def in_range_query(dates: DateRange) -> dict:
+    """Articles known to lie in the range: their day is in it, or they have only a year it wholly covers
+    (years are four-digit keywords: their order as text is their order as numbers)."""
+    days = {}
+    if dates.first:
+        days["gte"] = dates.first.isoformat()
+    if dates.last:
+        days["lte"] = dates.last.isoformat()
+    clauses = [{"range": {"date": days}}]
+    first_year, last_year = dates.whole_years
+    if first_year is None or last_year is None or first_year <= last_year:
+        years = {}
+        if first_year is not None:
+            years["gte"] = str(first_year)
+        if last_year is not None:
+            years["lte"] = str(last_year)
+        clauses.append({"bool": {"filter": [{"range": {"year": years}}], "must_not": NO_DAY["bool"]["must_not"]}})
+    return _any_of(clauses)
+
+
+def undated_query(dates: DateRange) -> dict:
+    """Articles whose date is unknown for the range: no day and no year, or only a year it cuts."""
+    unknown_year = [{"bool": {"must_not": [{"exists": {"field": "year"}}]}}]
+    if dates.cut_years:
+        unknown_year.append({"terms": {"year": [str(year) for year in dates.cut_years]}})
+    return {"bool": {"filter": [NO_DAY, _any_of(unknown_year)]}}
+
+
+def _with_filter(query: dict, clause: dict) -> dict:
+    """``query`` with one more filter clause."""
+    if "bool" in query:
+        inner = dict(query["bool"])
+        inner["filter"] = [*inner.get("filter", []), clause]
+        return {"bool": inner}
+    if "match_all" in query:
+        return {"bool": {"filter": [clause]}}
+    return {"bool": {"must": [query], "filter": [clause]}}
+
+
 class OpenSearchSearchEngine(SearchEngine):
     name = "OpenSearch"
     rebuilds_in_one_commit = True  # rebuild_index: ``rebuild`` below, then the backlog is drained
@@ -315,6 +362,8 @@ class OpenSearchSearchEngine(SearchEngine):
             must.append(clause)
         must_not = [q for term in plan.excluded if (q := self.term_query(term, plan.field, strict=True, scored=False))]
         filters = [{"term": {FACETS[name][0]: value}} for name, values in plan.filters.items() for value in values]
+        if plan.dates is not None:
+            filters.append(in_range_query(plan.dates))
         if not (must or must_not or filters):
             return {"match_all": {}}
         query: dict = {}
@@ -340,8 +389,11 @@ class OpenSearchSearchEngine(SearchEngine):
             "_source": False,
             "sort": _order(by_date),
             "aggs": {
-                fieldname: {"terms": {"field": fieldname, "size": FACET_LIMIT}}
-                for fieldname in dict.fromkeys(fieldname for fieldname, _, _ in FACETS.values())
+                **{
+                    fieldname: {"terms": {"field": fieldname, "size": FACET_LIMIT}}
+                    for fieldname in dict.fromkeys(fieldname for fieldname, _, _ in FACETS.values())
+                },
+                "months": MONTHS_AGG,
             },
         }
         answer = self.backend.run(body)
@@ -353,10 +405,20 @@ class OpenSearchSearchEngine(SearchEngine):
             )
             for name, (fieldname, _, _) in FACETS.items()
         }
+        months = [
+            (bucket["key_as_string"], bucket["doc_count"])
+            for bucket in buckets.get("months", {}).get("buckets", [])
+            if bucket["doc_count"]
+        ]
         exact_count = None
         if count and any(term.parts for term in plan.plans):
             exact_count = self.count(plan, strict=True)
-        return Matches([_article_id(hit) for hit in answer["hits"]["hits"]], count, facets, exact_count)
+        undated = 0
+        if plan.dates is not None:
+            everywhen = self.query(plan.with_dates(None))
+            undated = self.backend.count(_with_filter(everywhen, undated_query(plan.dates))) if everywhen else 0
+        ids = [_article_id(hit) for hit in answer["hits"]["hits"]]
+        return Matches(ids, count, facets, exact_count, months, undated)
 
     def first_ids(self, plan, *, by_date, limit):
         """One request for the ids alone: no facets, no total (an export does not show them)."""

@@ -12,6 +12,7 @@ from django.db import DatabaseError
 
 from . import analysis
 from .contract import FACETS, QueryPlan, TermPlan, normalise
+from .dates import DateRange
 from .query import ParsedQuery
 from .query import Term as QueryTerm
 
@@ -71,10 +72,15 @@ def plan_term(term: QueryTerm, field_name: str) -> TermPlan:
     return TermPlan(term, [term.text], parts)
 
 
-def plan_query(parsed: ParsedQuery, field_name: str, filters: dict[str, list[str]] | None = None) -> QueryPlan:
+def plan_query(
+    parsed: ParsedQuery,
+    field_name: str,
+    filters: dict[str, list[str]] | None = None,
+    dates: DateRange | None = None,
+) -> QueryPlan:
     groups = [[plan_term(term, field_name) for term in group] for group in parsed.groups]
     excluded = [plan_term(term, field_name) for term in parsed.excluded]
-    return QueryPlan(groups, excluded, field_name, dict(filters or {}))
+    return QueryPlan(groups, excluded, field_name, dict(filters or {}), dates)
 
 
 def named_filters(parsed: ParsedQuery) -> list[tuple[str, str]]:
@@ -108,10 +114,20 @@ def related_filters(engine, parsed: ParsedQuery, filters: dict[str, list[str]]) 
 
 
 def suggestions(engine, parsed: ParsedQuery, plan: QueryPlan) -> list[dict]:
-    """What to try instead: {"text": ..., "params": {...} (changes to the query string) or "drop":
-    (facet, value), "count": n}."""
+    """What to try instead: {"text": ..., "params": {...} (changes to the query string; None drops a
+    parameter) or "drop": (facet, value), "count": n}."""
     found: list[dict] = []
     filters = plan.filters
+    if plan.dates is not None:
+        count = engine.count(plan.with_dates(None))
+        if count:
+            found.append(
+                {
+                    "text": f"去掉日期范围（{plan.dates.describe()}），可找到 {count} 篇",
+                    "params": {"date_from": None, "date_to": None},
+                    "count": count,
+                }
+            )
     for name, values in filters.items():
         for value in values:
             fewer = {key: [v for v in vals if not (key == name and v == value)] for key, vals in filters.items()}
@@ -122,7 +138,7 @@ def suggestions(engine, parsed: ParsedQuery, plan: QueryPlan) -> list[dict]:
                     {"text": f"去掉筛选“{label}：{value}”，可找到 {count} 篇", "drop": (name, value), "count": count}
                 )
     if plan.field != "all" and parsed.groups:
-        count = engine.count(plan_query(parsed, "all", filters))
+        count = engine.count(plan_query(parsed, "all", filters, plan.dates))
         if count:
             found.append({"text": f"改为在全文中检索，可找到 {count} 篇", "params": {"field": "all"}, "count": count})
     for zone, count in matching_zones(engine, parsed):

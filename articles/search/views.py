@@ -1,4 +1,5 @@
-"""The search page (/search/) and the JSON API (/api/v1/search/, /api/v1/articles/<id>/)."""
+"""The search page (/search/), the advanced search form (/search/advanced/) and the JSON API
+(/api/v1/search/, /api/v1/articles/<id>/)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -17,13 +18,15 @@ from django_ratelimit.decorators import ratelimit
 from kfq_archive.security import search_rate
 
 from .. import exports
+from ..browse import bar_chart
 from ..caching import conditional_page
 from ..records import article_record, printed_on
 from . import result_ids  # through the component's face, as any caller: the ids of an export
 from .contract import FACETS, FIELDS, SORTS, SearchInputError
 from .engine import get_search_engine
 from .feeds import FEED_PARAMS, FEEDS
-from .forms import SearchForm, quoted
+from .forms import DATE_PARAMS, AdvancedSearchForm, SearchForm, quoted
+from .timeline import timeline
 from .unavailable import answers_503
 
 API_MAX_PER_PAGE = 100
@@ -35,7 +38,7 @@ throttled = ratelimit(group="search", key="ip", rate=search_rate)
 
 # What links on the search page carry over; anything else in the request is dropped, so that junk
 # parameters are not repeated in every one of the page's links.
-LINK_PARAMS = ("q", "field", "sort", *FACETS)
+LINK_PARAMS = ("q", "field", "sort", *DATE_PARAMS, *FACETS)
 
 
 FACET_SHOWN = 12  # values a facet lists: the most frequent and any chosen; the rest behind "全部 N 项"
@@ -58,6 +61,23 @@ class Links:
                 query[key] = value if isinstance(value, list) else [value]
         encoded = urlencode([(key, value) for key, values in query.items() for value in values])
         return f"?{encoded}" if encoded else "?"
+
+
+def timeline_chart(result, link_to):
+    """The results over time as a bar chart; each bar with results narrows the search to its period."""
+    line = timeline(result)
+    if line is None:
+        return None
+    series = [
+        (
+            period.label,
+            period.count,
+            period.description,
+            link_to(**period.dates.as_params()) if period.dates is not None and period.count else None,
+        )
+        for period in line.periods
+    ]
+    return bar_chart(series, line.caption)
 
 
 def article_link(hit) -> str:
@@ -87,6 +107,10 @@ def search_page(request):
         for name, values in result.filters.items()
         for value in values
     ]
+    no_dates = dict.fromkeys(DATE_PARAMS)  # link_to(**no_dates): the same search over all dates
+    dates_kept = result.dates.as_params() if result.dates else {}  # for the search box's hidden fields
+    if result.dates is not None:
+        active.insert(0, {"label": "日期", "value": result.dates.describe(), "remove": link_to(**no_dates)})
     here = {"page": str(result.page)} if result.page > 1 else {}  # a facet's more/less links keep the page
     facets = []
     for name, (_, label, _) in FACETS.items():
@@ -127,11 +151,16 @@ def search_page(request):
             changes = dict(suggestion["params"])
             if changes.get("q") == "":
                 changes["q"] = None
-                changes.update({name: None for name in FACETS if name not in changes})
+                changes.update({name: None for name in (*FACETS, *DATE_PARAMS) if name not in changes})
             link = link_to(**changes)
         suggestions.append({"text": suggestion["text"], "link": link})
-    related = [
-        {"label": FACETS[name][1], "value": value, "count": count, "link": link_to(q=None, **{name: [value]})}
+    related = [  # all the articles of a city or zone a word names (counted over every date)
+        {
+            "label": FACETS[name][1],
+            "value": value,
+            "count": count,
+            "link": link_to(q=None, **no_dates, **{name: [value]}),
+        }
         for name, value, count in result.related
     ]
     hits = [
@@ -158,10 +187,13 @@ def search_page(request):
         "facets": facets,
         "facet_shown": FACET_SHOWN,
         "active": active,
-        "clear_filters": link_to(**{name: None for name in FACETS}),
+        "clear_filters": link_to(**{name: None for name in FACETS}, **no_dates),
         "suggestions": suggestions,
         "related": related,
-        "hidden_filters": [(name, value) for name, values in result.filters.items() for value in values],
+        "hidden_filters": [(name, value) for name, values in result.filters.items() for value in values]
+        + [(name, value) for name, value in dates_kept.items() if value],
+        "chart": timeline_chart(result, link_to),
+        "advanced_link": reverse("search_advanced") + (link_to() if link_to.kept else ""),
         "previous_link": link_to(page=str(result.page - 1)) if result.page > 1 else None,
         "next_link": link_to(page=str(result.page + 1)) if result.page < result.pages else None,
         "feed_query": urlencode([(key, value) for key in FEED_PARAMS for value in params.getlist(key)]),
@@ -170,6 +202,17 @@ def search_page(request):
         "export_formats": [(extension, label) for extension, (label, _, _) in exports.FORMATS.items()],
     }
     return render(request, "search/search.html", context)
+
+
+@require_safe
+def advanced_search(request):
+    """Every parameter of a search in a form, prefilled from the search it was opened from; a submitted
+    form that passes the search's checks goes on to that search on /search/."""
+    form = AdvancedSearchForm(request.GET)
+    if "go" in request.GET and form.is_valid():
+        query = form.search_query()
+        return redirect(reverse("search") + (f"?{query}" if query else ""))
+    return render(request, "search/advanced.html", {"form": form})
 
 
 @throttled
@@ -219,6 +262,10 @@ def api_search(request):
     result = get_search_engine().search(arguments)
     if result.count and page > result.pages:
         return _error(f"没有第 {page} 页，共 {result.pages} 页 / page {page} is past the last page ({result.pages})")
+    dates = result.dates
+    date_range = None
+    if dates is not None:
+        date_range = {"from": dates.first and dates.first.isoformat(), "to": dates.last and dates.last.isoformat()}
     body = {
         "count": result.count,
         "page": result.page,
@@ -239,6 +286,9 @@ def api_search(request):
             for hit in result.hits
         ],
         "facets": {name: dict(values) for name, values in result.facets.items()},
+        "months": dict(result.months),
+        "date_range": date_range,
+        "undated": result.undated if result.dates else None,
         "exact_count": result.exact_count,
         "notes": result.notes,
         "suggestions": [suggestion["text"] for suggestion in result.suggestions],

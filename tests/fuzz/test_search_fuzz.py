@@ -16,14 +16,20 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 
-NAMES = ["q", "field", "sort", "page", *FACETS]
+NAMES = ["q", "field", "sort", "page", "date_from", "date_to", *FACETS]
+DATES = st.one_of(
+    st.dates().map(lambda day: day.isoformat()[: 4 + 3 * (day.day % 3)]),  # YYYY, YYYY-MM or YYYY-MM-DD
+    st.sampled_from(["2024-02-30", "2024-13", "0000", "9999-12-31", "0001-01", "2024-1-1", "２０２４", " 2024 "]),
+)
 PAGES = st.one_of(
     st.integers(-10, 10).map(str),
     st.integers(10, 10**40).map(str),
     st.sampled_from(["", " 1", "1.0", "+2", "٣", "1_000", "0x10", "9" * 5000]),
     TEXTS,
 )
-VALUES = st.one_of(TEXTS, PAGES, st.sampled_from(["all", "title", "author", "relevance", "date", "临汾", "2024"]))
+VALUES = st.one_of(
+    TEXTS, PAGES, DATES, st.sampled_from(["all", "title", "author", "relevance", "date", "临汾", "2024"])
+)
 PARAMS = st.dictionaries(
     st.one_of(st.sampled_from(NAMES), st.text(UNICODE, max_size=6)),
     st.lists(VALUES, min_size=1, max_size=3),  # a parameter may repeat
@@ -57,6 +63,17 @@ def test_search_page_answers_every_parameter_set(params):
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(PARAMS, st.booleans())
+def test_the_advanced_form_answers_every_parameter_set(params, submit):
+    response = Client().get("/search/advanced/", {**params, **({"go": "1"} if submit else {})})
+    if response.status_code == 302:
+        assert submit and response["Location"].startswith("/search/")
+    else:
+        assert response.status_code == 200, response.status_code
+        assert "高级检索" in response.content.decode()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.binary(max_size=300))
 def test_raw_query_strings_are_answered(raw):
     """Query strings that are not even valid UTF-8 once percent-decoded (Django replaces what it cannot read)."""
@@ -74,6 +91,9 @@ def test_api_error_messages_name_the_problem():
         ({"sort": "\x00"}, "sort"),
         ({"field": "x" * 100_000}, "field"),
         ({"q": "项目", "page": str(10**30)}, "page"),
+        ({"date_from": "2024-02-30"}, "date_from"),
+        ({"date_to": "二〇二四"}, "date_to"),
+        ({"date_from": "2025", "date_to": "2024"}, "date_from 晚于 date_to"),
     ]:
         response = client.get("/api/v1/search/", params)
         assert response.status_code == 400, params

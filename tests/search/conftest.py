@@ -53,3 +53,18 @@ def two_pages():
     """Two seed pages (酸枣仁 on one, the 2024-16 issue with 紫光云智 on the other), indexed."""
     with indexed(SEEDS / "001_9fb076c45fe2398f.txt", SEEDS / "002_e4964b2fd594f1a5.txt"):
         yield
+
+
+@pytest.fixture(scope="module")
+def dated(django_db_setup, django_db_blocker):
+    """Articles dated to the day, only by year, or not at all (tests/search/dated.py), committed for the
+    module, so the index follows them."""
+    from .dated import ingest_dated
+
+    with django_db_blocker.unblock():
+        empty_archive()
+        clear_index()
+        ingest_dated()
+        yield
+        empty_archive()
+        clear_index()

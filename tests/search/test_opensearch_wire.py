@@ -12,6 +12,7 @@ itself would rank or analyse: that is for a staging cluster (docs/scale-out-open
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
 import threading
@@ -28,6 +29,7 @@ from articles.search.fields import full_text
 from articles.search.opensearch import (
     DATE_ORDER,
     FACET_LIMIT,
+    MONTHS_AGG,
     OpenSearchBackend,
     OpenSearchSearchEngine,
     index_settings,
@@ -38,7 +40,7 @@ from .helpers import visible
 
 INDEX = "kfq_wire"
 FACET_FIELDS = ["city", "zone", "kind", "year", "issue", "authors"]
-AGGS = {field: {"terms": {"field": field, "size": FACET_LIMIT}} for field in FACET_FIELDS}
+AGGS = {field: {"terms": {"field": field, "size": FACET_LIMIT}} for field in FACET_FIELDS} | {"months": MONTHS_AGG}
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
 
 
@@ -121,8 +123,9 @@ class StandInServer(ThreadingHTTPServer):
         return [body for command, where, _, body in self.requests if (command, where) == (method, path)]
 
 
-def search_answer(articles: list[Article], facets: dict[str, list[tuple[str, int]]], total=None) -> dict:
-    """A search answer as OpenSearch 2.x shapes it (no _source asked for): hits, terms aggregations."""
+def search_answer(articles: list[Article], facets: dict[str, list[tuple[str, int]]], total=None, months=()) -> dict:
+    """A search answer as OpenSearch 2.x shapes it (no _source asked for): hits, terms aggregations, the
+    date histogram of ``months`` (("2024-03", n), …)."""
     hits = [
         {"_index": INDEX, "_id": f"articles.article.{article.pk}", "_score": 2.5 - i / 10}
         for i, article in enumerate(articles)
@@ -134,6 +137,16 @@ def search_answer(articles: list[Article], facets: dict[str, list[tuple[str, int
             "buckets": [{"key": key, "doc_count": count} for key, count in facets.get(field, [])],
         }
         for field in FACET_FIELDS
+    }
+    aggregations["months"] = {
+        "buckets": [
+            {
+                "key_as_string": month,
+                "key": int(dt.datetime.fromisoformat(f"{month}-01").timestamp() * 1000),
+                "doc_count": n,
+            }
+            for month, n in months
+        ]
     }
     return {
         "took": 4,
@@ -372,3 +385,59 @@ def test_the_health_check_asks_opensearch_for_its_count(stand_in, client):
     health = client.get("/healthz")
     assert health.status_code == 200 and health.json()["index"] == "ok"
     assert stand_in.sent("POST", f"/{INDEX}/_count") == [{"query": {"match_all": {}}}]
+
+
+def test_a_date_range_keeps_days_in_it_and_counts_the_articles_of_unknown_date_apart(stand_in):
+    """A range cutting a year: a range query on the day; those with no day and no year, or only the cut
+    year, are counted in a second request (left out of the results, said apart)."""
+    stand_in.index_exists = True
+    found = [article for article in visible() if "管运分离" in full_text(article)]
+    stand_in.search_answers.append((200, search_answer(found, {}, months=[("2024-03", 1), ("2024-05", 1)])))
+    stand_in.counts.append(3)
+    result = search('"管运分离"', date_from="2024-03", date_to="2024-06-15")
+    (body,) = stand_in.sent("POST", f"/{INDEX}/_search")
+    in_range = {"range": {"date": {"gte": "2024-03-01", "lte": "2024-06-15"}}}
+    assert body["query"] == {"bool": {"must": [phrase("管运分离")], "filter": [in_range]}}
+    assert body["aggs"]["months"] == {
+        "date_histogram": {"field": "date", "calendar_interval": "month", "format": "yyyy-MM", "min_doc_count": 1}
+    }
+    (counted,) = stand_in.sent("POST", f"/{INDEX}/_count")
+    no_day = {"bool": {"must_not": [{"exists": {"field": "date"}}]}}
+    no_year_or_2024 = {
+        "bool": {
+            "should": [{"bool": {"must_not": [{"exists": {"field": "year"}}]}}, {"terms": {"year": ["2024"]}}],
+            "minimum_should_match": 1,
+        }
+    }
+    assert counted == {
+        "query": {"bool": {"must": [phrase("管运分离")], "filter": [{"bool": {"filter": [no_day, no_year_or_2024]}}]}}
+    }
+    assert result.months == [("2024-03", 1), ("2024-05", 1)] and result.undated == 3
+    assert (result.dates.first, result.dates.last) == (dt.date(2024, 3, 1), dt.date(2024, 6, 15))
+
+
+def test_a_range_of_whole_years_also_holds_the_articles_known_only_by_their_year(stand_in, client):
+    stand_in.index_exists = True
+    stand_in.search_answers.append(
+        (200, search_answer(visible()[:2], {"year": [("2023", 2)]}, months=[("2023-07", 1)]))
+    )
+    stand_in.counts.append(4)
+    api = client.get("/api/v1/search/", {"city": "运城", "date_from": "2023", "date_to": "2024"}).json()
+    (body,) = stand_in.sent("POST", f"/{INDEX}/_search")
+    by_day = {"range": {"date": {"gte": "2023-01-01", "lte": "2024-12-31"}}}
+    by_year = {
+        "bool": {
+            "filter": [{"range": {"year": {"gte": "2023", "lte": "2024"}}}],
+            "must_not": [{"exists": {"field": "date"}}],
+        }
+    }
+    in_range = {"bool": {"should": [by_day, by_year], "minimum_should_match": 1}}
+    assert body["query"] == {"bool": {"filter": [{"term": {"city": "运城"}}, in_range]}}
+    (counted,) = stand_in.sent("POST", f"/{INDEX}/_count")  # no year is cut: only the articles with no year
+    no_day = {"bool": {"must_not": [{"exists": {"field": "date"}}]}}
+    no_year = {"bool": {"must_not": [{"exists": {"field": "year"}}]}}
+    assert counted == {
+        "query": {"bool": {"filter": [{"term": {"city": "运城"}}, {"bool": {"filter": [no_day, no_year]}}]}}
+    }
+    assert api["date_range"] == {"from": "2023-01-01", "to": "2024-12-31"}
+    assert api["undated"] == 4 and api["months"] == {"2023-07": 1}

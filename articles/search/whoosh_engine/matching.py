@@ -6,12 +6,14 @@ rarest bigrams, and their texts are checked, so a phrase costs only its uncertai
 the bigrams found in most articles. Words, OR, exclusions and facet filters combine as boolean arrays;
 the matches are ordered by BM25F over the jieba words (Whoosh's formula: the title weighs four times
 the body, plus a boost for whole forms in the title) or by date, and every facet is counted over all of
-them in one pass. Document sets, the unfiltered facet counts and recent answers are kept per index
-generation.
+them in one pass. A date range is one more boolean array, from each document's printing day (the ``date``
+column) and year (``dates`` says which articles lie in a range). Document sets, the unfiltered facet counts
+and recent answers are kept per index generation.
 """
 
 from __future__ import annotations
 
+import datetime
 import threading
 from collections import OrderedDict
 
@@ -19,7 +21,8 @@ import numpy as np
 
 from .. import analysis
 from ..contract import FACETS, GRAM_FIELDS, Matches, QueryPlan, TermPlan, normalise, sorted_facet
-from .internals.arrays import IndexArrays, forget_postings, index_arrays
+from ..dates import DateRange
+from .internals.arrays import IndexArrays, forget_postings, index_arrays, vocabulary
 from .internals.searcher import get_searcher
 
 # jieba word fields whose text is part of the bigram field's: a form indexed there as a word is surely in it.
@@ -150,9 +153,99 @@ def matching_docs(
     return docs
 
 
+# --- dates: each document's printing day and year, as arrays --------------------------------------
+# Whoosh's DATETIME column holds microseconds since 0001-01-01; a document without a date holds the
+# column's default (the largest number), past any real day.
+MICROSECONDS_PER_DAY = 86_400_000_000
+NO_DATE_FROM = datetime.date.max.toordinal() * MICROSECONDS_PER_DAY
+
+
+def printing_days(view: IndexArrays) -> np.ndarray:
+    """Each document's printing day as a date ordinal; 0 when not known to the day."""
+
+    def build() -> np.ndarray:
+        values = view.numbers("date")
+        known = values < NO_DATE_FROM
+        days = np.zeros(view.size, dtype=np.int32)
+        days[known] = (values[known] // MICROSECONDS_PER_DAY + 1).astype(np.int32)
+        return days
+
+    return view.once(("printing_days",), build)
+
+
+def issue_years(view: IndexArrays) -> np.ndarray:
+    """Each document's year of issue; 0 when unknown."""
+
+    def build() -> np.ndarray:
+        codes = view.codes("year")
+        values = vocabulary("year").values
+        # Code -1 (no year) takes the last entry, 0.
+        years = np.array([int(value) if value.isdigit() else 0 for value in values] + [0], dtype=np.int32)
+        return years[codes]
+
+    return view.once(("issue_years",), build)
+
+
+def printing_months(view: IndexArrays) -> np.ndarray:
+    """Each document's month of printing as year × 12 + month − 1; -1 when not known to the day."""
+
+    def build() -> np.ndarray:
+        days = printing_days(view)
+        known = days > 0
+        months = np.full(view.size, -1, dtype=np.int32)
+        as_dates = np.datetime64("0001-01-01", "D") + (days[known] - 1).astype("timedelta64[D]")
+        months[known] = as_dates.astype("datetime64[M]").astype(np.int32) + 1970 * 12
+        return months
+
+    return view.once(("printing_months",), build)
+
+
+def in_date_range(view: IndexArrays, dates: DateRange) -> np.ndarray:
+    """Documents known to lie in the range: their day is in it, or they have only a year it wholly covers."""
+
+    def compute() -> np.ndarray:
+        days, years = printing_days(view), issue_years(view)
+        low = dates.first.toordinal() if dates.first else 1
+        high = dates.last.toordinal() if dates.last else datetime.date.max.toordinal()
+        inside = (days >= low) & (days <= high)  # days 0 (unknown) are never >= 1
+        first_year, last_year = dates.whole_years
+        whole = (days == 0) & (years > 0)
+        if first_year is not None:
+            whole &= years >= first_year
+        if last_year is not None:
+            whole &= years <= last_year
+        return inside | whole
+
+    return _cached(view, ("in_dates", dates), compute)
+
+
+def undated_for(view: IndexArrays, dates: DateRange) -> np.ndarray:
+    """Documents whose date is unknown for the range: no day and no year, or only a year it cuts."""
+
+    def compute() -> np.ndarray:
+        days, years = printing_days(view), issue_years(view)
+        return (days == 0) & ((years == 0) | np.isin(years, dates.cut_years))
+
+    return _cached(view, ("undated", dates), compute)
+
+
+def month_counts(view: IndexArrays, docs: np.ndarray) -> list[tuple[str, int]]:
+    """("2024-03", n) for each month of printing among ``docs``, in month order."""
+    months = printing_months(view)
+    chosen = months[docs & (months >= 0)]
+    if not len(chosen):
+        return []
+    base = int(chosen.min())
+    tally = np.bincount(chosen - base)
+    return [(f"{(base + m) // 12:04d}-{(base + m) % 12 + 1:02d}", int(tally[m])) for m in np.flatnonzero(tally)]
+
+
 def count_matches(plan: QueryPlan, *, strict: bool = False) -> int:
     view = index_arrays(get_searcher())
-    return int(matching_docs(view, plan.groups, plan.excluded, plan.field, plan.filters, strict=strict).sum())
+    docs = matching_docs(view, plan.groups, plan.excluded, plan.field, plan.filters, strict=strict)
+    if plan.dates is not None:
+        docs &= in_date_range(view, plan.dates)
+    return int(docs.sum())
 
 
 def _scoring_words(plans: list[TermPlan]) -> list[str]:
@@ -174,19 +267,19 @@ def _exact_boosts(view: IndexArrays, plans: list[TermPlan], field_name: str) -> 
 
 def find(plan: QueryPlan, *, by_date: bool, start: int, size: int) -> Matches:
     """Results ``start``..``start + size`` (article ids), their count, facets and whole-word count."""
-    arguments = (plan.groups, plan.excluded, plan.field, plan.filters, by_date)
-    searcher, (ordered, count, facets, exact_count) = _run(*arguments)
+    arguments = (plan.groups, plan.excluded, plan.field, plan.filters, plan.dates, by_date)
+    searcher, (ordered, count, facets, exact_count, months, undated) = _run(*arguments)
     if start + size > len(ordered) and len(ordered) < count:  # past the kept order: all of it
-        searcher, (ordered, count, facets, exact_count) = _run(*arguments, keep=None)
+        searcher, (ordered, count, facets, exact_count, months, undated) = _run(*arguments, keep=None)
     ids = [int(searcher.stored_fields(int(docnum))["django_id"]) for docnum in ordered[start : start + size]]
-    return Matches(ids, count, facets, exact_count)
+    return Matches(ids, count, facets, exact_count, months, undated)
 
 
 def _run(
-    groups, excluded, field_name, filters, by_date, keep: int | None = ORDER_KEPT
-) -> tuple[object, tuple[np.ndarray, int, dict, int | None]]:
-    """The matching document numbers in order (the first ``keep``; None: all), their count, the facets
-    and the whole-word count.
+    groups, excluded, field_name, filters, dates, by_date, keep: int | None = ORDER_KEPT
+) -> tuple[object, tuple[np.ndarray, int, dict, int | None, list, int]]:
+    """The matching document numbers in order (the first ``keep``; None: all), their count, the facets,
+    the whole-word count, the counts per month and how many were left out for an unknown date.
 
     Matching is set algebra on document sets; ordering by date is one gather from the index's date
     order, by relevance a BM25F sum over the scoring words' postings; facets are counted from each
@@ -196,17 +289,21 @@ def _run(
     searcher = get_searcher()
     view = index_arrays(searcher)
     frozen_filters = tuple(sorted((name, tuple(values)) for name, values in filters.items()))
-    key = (view.stamp, repr(groups), repr(excluded), field_name, by_date, frozen_filters, keep)
+    key = (view.stamp, repr(groups), repr(excluded), field_name, by_date, frozen_filters, dates, keep)
     with _cache_lock:
         cached = _cache.get(key)
         if cached is not None:
             _cache.move_to_end(key)
             return searcher, cached
     allowed = matching_docs(view, groups, excluded, field_name, filters)
+    undated = 0
+    if dates is not None:
+        undated = int(np.count_nonzero(allowed & undated_for(view, dates)))
+        allowed &= in_date_range(view, dates)
     count = int(allowed.sum())
     plans = [plan for group in groups for plan in group]
-    if not count:
-        answer = (np.zeros(0, dtype=np.int32), 0, {name: [] for name in FACETS}, None)  # nothing to count
+    if not count:  # nothing to count
+        answer = (np.zeros(0, dtype=np.int32), 0, {name: [] for name in FACETS}, None, [], undated)
     else:
         if by_date or not plans:
             order = view.order(("sort_date", True), ("sort_seq", False))
@@ -220,14 +317,17 @@ def _run(
                 scores[boost] += EXACT_BOOST
             matched = np.flatnonzero(allowed)
             ordered = matched[np.argsort(-scores[matched], kind="stable")]  # ties: index order
-        if groups or excluded or filters:
-            facets = _facets(view, allowed)
+        if groups or excluded or filters or dates:
+            facets, months = _facets(view, allowed), month_counts(view, allowed)
         else:  # the whole archive: counted once per generation
-            facets = view.once(("facets",), lambda: _facets(view, allowed))
+            facets, months = view.once(("facets",), lambda: (_facets(view, allowed), month_counts(view, allowed)))
         exact_count = None
         if any(plan.parts for plan in plans):
-            exact_count = int(matching_docs(view, groups, excluded, field_name, filters, strict=True).sum())
-        answer = (ordered[:keep].astype(np.int32), count, facets, exact_count)
+            whole = matching_docs(view, groups, excluded, field_name, filters, strict=True)
+            if dates is not None:
+                whole &= in_date_range(view, dates)
+            exact_count = int(whole.sum())
+        answer = (ordered[:keep].astype(np.int32), count, facets, exact_count, months, undated)
     with _cache_lock:
         _cache[key] = answer
         while len(_cache) > CACHE_SIZE:

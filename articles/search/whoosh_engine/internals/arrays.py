@@ -607,6 +607,11 @@ class IndexArrays:
 
         return self.once(("multi", fieldname), build)
 
+    def numbers(self, fieldname: str) -> np.ndarray:
+        """A sortable numeric field's column for every document, in the column's form (documents without a
+        value hold the column's default); not kept: callers keep what they derive from it."""
+        return self._concat([arrays.numbers(leaf, fieldname) for leaf, _, arrays in self._parts()], np.uint64)
+
     def lengths(self, fieldname: str) -> np.ndarray:
         return self.once(
             ("lengths", fieldname),
