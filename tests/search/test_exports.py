@@ -16,6 +16,7 @@ from django.urls import reverse
 from articles import exports
 from articles.models import Article, Issue
 from articles.records import printed_on
+from articles.search import sync_articles
 
 from .helpers import ids
 from .test_web import BAD_QUERIES
@@ -213,3 +214,17 @@ def test_a_hidden_article_is_not_exported_and_only_get_is_answered(client):
     rows = csv_rows(export(client, "csv", q="开发区"))
     assert [int(row["id"]) for row in rows] == expected[1:]
     assert client.post(reverse("search_export", args=["csv"]), {"q": "开发区"}).status_code == 405
+
+
+def test_a_date_range_applies_to_the_export_as_on_the_search_page(client, dated_issue):
+    in_range = Article.objects.visible().filter(page__issue=dated_issue)
+    pks = list(in_range.values_list("pk", flat=True))
+    sync_articles(pks)  # the module's index learns the day (the test's transaction never commits)
+    try:
+        rows = csv_rows(export(client, "csv", q="开发区", date_from="2024-04", date_to="2024-04"))
+    finally:
+        dated_issue.date = None
+        dated_issue.save()
+        sync_articles(pks)  # and forgets it, for the tests after this one
+    assert {int(row["id"]) for row in rows} == {pk for pk in ids("开发区") if pk in pks}
+    assert rows and all(row["date"] == "2024-04-26" for row in rows)  # unknown dates are left out
