@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .folding import fold
 from .query import ParsedQuery
 from .query import Term as QueryTerm
 
@@ -40,7 +41,8 @@ class IndexDamaged(SearchUnavailable):
 
 
 def normalise(text: str) -> str:
-    return " ".join(text.lower().split())
+    """A typed form as the index compares it: folded (``folding``), lowercased, spaces collapsed."""
+    return " ".join(fold(text).lower().split())
 
 
 @dataclass
@@ -78,12 +80,14 @@ class QueryPlan:
 @dataclass
 class Matches:
     """One page of an engine's answer: article ids in order, how many match, facet counts over all of
-    them, and how many contain every word whole (None when no word was matched by its parts)."""
+    them, and how many contain every word whole (None when no word was matched by its parts); ``stale``:
+    documents in the whole index analysed otherwise than now (``folding.ANALYSIS``), which searches may miss."""
 
     ids: list[int]
     count: int
     facets: dict[str, list[tuple[str, int]]]
     exact_count: int | None = None
+    stale: int = 0
 
 
 @dataclass

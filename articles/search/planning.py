@@ -1,6 +1,7 @@
 """Planning a reader's query, whatever the engine: which forms each typed term matches (a zone's other
 names, a word's distinctive parts), the facet filters a typed word names, and what to suggest when
-nothing is found.
+nothing is found. A typed word is folded (``folding.fold``) before it is
+looked up among names: 臨汾 names the city 临汾.
 
 Zone names come from the database and are kept until an engine says they may have changed
 (``names_may_have_changed``, ``forget_zone_names``).
@@ -12,6 +13,7 @@ from django.db import DatabaseError
 
 from . import analysis
 from .contract import FACETS, QueryPlan, TermPlan, normalise
+from .folding import fold
 from .query import ParsedQuery
 from .query import Term as QueryTerm
 
@@ -56,9 +58,10 @@ def reset_names() -> None:
 def plan_term(term: QueryTerm, field_name: str) -> TermPlan:
     if term.phrase:
         return TermPlan(term, [term.text])
+    folded = fold(term.text)
     if field_name != "author":
         gazetteer = zone_names()
-        zone = gazetteer.alias_index.get(term.text)
+        zone = gazetteer.alias_index.get(folded)
         if zone:
             return TermPlan(term, gazetteer.aliases_of(zone), zone=zone)
     if field_name == "author":
@@ -84,10 +87,11 @@ def named_filters(parsed: ParsedQuery) -> list[tuple[str, str]]:
     for term in parsed.positive_terms:
         if term.phrase:
             continue
-        city = gazetteer.city_by_short.get(term.text) or gazetteer.city_by_name.get(term.text)
+        text = fold(term.text)
+        city = gazetteer.city_by_short.get(text) or gazetteer.city_by_name.get(text)
         if city:
             found.append(("city", city.short))
-        zone = gazetteer.alias_index.get(term.text)
+        zone = gazetteer.alias_index.get(text)
         if zone:
             found.append(("zone", zone))
     return list(dict.fromkeys(found))
