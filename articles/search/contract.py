@@ -50,9 +50,10 @@ class TermPlan:
     """How one typed term is matched: its exact forms and, failing those, its parts."""
 
     term: QueryTerm
-    exact: list[str]  # whole forms (the term, or a zone's names)
+    exact: list[str]  # whole forms (the term, a zone's names, or a generic form and its full names)
     parts: list[str] = field(default_factory=list)  # distinctive jieba words of the term
     zone: str | None = None  # the zone whose name was typed
+    also: list[str] = field(default_factory=list)  # full names a generic form was also searched as
 
     @property
     def forms(self) -> list[str]:
@@ -75,6 +76,11 @@ class QueryPlan:
 
     def with_filters(self, filters: dict[str, list[str]]) -> QueryPlan:
         return QueryPlan(self.groups, self.excluded, self.field, filters)
+
+    @property
+    def also_searched(self) -> list[str]:
+        """The full names generic forms were also searched as (经开区 → 经济技术开发区, …), for the reader."""
+        return list(dict.fromkeys(name for plan in self.plans for name in plan.also))
 
 
 @dataclass
@@ -116,6 +122,7 @@ class SearchResult:
     notes: list[str] = field(default_factory=list)
     # Facet filters that a typed word names (临汾 → city 临汾): (facet, value, articles in the index).
     related: list[tuple[str, str, int]] = field(default_factory=list)
+    also_searched: list[str] = field(default_factory=list)  # full names of typed generic forms (经开区)
 
 
 def sorted_facet(counts) -> list[tuple[str, int]]:

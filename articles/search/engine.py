@@ -92,6 +92,7 @@ class SearchEngine:
                 hits=load_hits(matches.ids, plan.plans, arguments.field),
                 facets=matches.facets,
                 notes=list(parsed.notes),
+                also_searched=plan.also_searched,
             )
             if matches.stale:
                 result.notes.append(stale_note(matches.stale))

@@ -1,6 +1,6 @@
 """Planning a reader's query, whatever the engine: which forms each typed term matches (a zone's other
-names, a word's distinctive parts), the facet filters a typed word names, and what to suggest when
-nothing is found. A typed word is folded (``folding.fold``) before it is
+names, a generic short form's full names, a word's distinctive parts), the facet filters a typed word
+names, and what to suggest when nothing is found. A typed word is folded (``folding.fold``) before it is
 looked up among names: 臨汾 names the city 临汾.
 
 Zone names come from the database and are kept until an engine says they may have changed
@@ -55,7 +55,18 @@ def reset_names() -> None:
     _names["zones"] = None
 
 
-def plan_term(term: QueryTerm, field_name: str) -> TermPlan:
+# Generic short forms as print uses them for a kind of zone, and the kinds' full names they stand for
+# (the gazetteer's KIND_SUFFIXES: 临汾经开区 is 临汾经济开发区, 长子经开区 长子经济技术开发区). A bare typed
+# form is also searched as these phrases. 开发区 needs none (every full name holds it); 综改区 is the
+# name of one zone (山西转型综合改革示范区), which finds its other names as any zone's name does.
+GENERIC_NAMES = {
+    "经开区": ("经济技术开发区", "经济开发区"),
+    "高新区": ("高新技术产业开发区", "高新技术开发区"),
+}
+
+
+def plan_term(term: QueryTerm, field_name: str, *, expand: bool = True) -> TermPlan:
+    """How one typed term is matched; ``expand``: a generic short form also as its full names."""
     if term.phrase:
         return TermPlan(term, [term.text])
     folded = fold(term.text)
@@ -64,6 +75,9 @@ def plan_term(term: QueryTerm, field_name: str) -> TermPlan:
         zone = gazetteer.alias_index.get(folded)
         if zone:
             return TermPlan(term, gazetteer.aliases_of(zone), zone=zone)
+        generic = GENERIC_NAMES.get(folded)
+        if generic and expand:
+            return TermPlan(term, [term.text, *generic], also=list(generic))
     if field_name == "author":
         return TermPlan(term, [term.text])
     parts = [word for word in dict.fromkeys(analysis.words(term.text)) if len(word) >= 2]
@@ -76,7 +90,8 @@ def plan_term(term: QueryTerm, field_name: str) -> TermPlan:
 
 def plan_query(parsed: ParsedQuery, field_name: str, filters: dict[str, list[str]] | None = None) -> QueryPlan:
     groups = [[plan_term(term, field_name) for term in group] for group in parsed.groups]
-    excluded = [plan_term(term, field_name) for term in parsed.excluded]
+    # An exclusion removes what was typed (and a zone's names), not every zone of a kind.
+    excluded = [plan_term(term, field_name, expand=False) for term in parsed.excluded]
     return QueryPlan(groups, excluded, field_name, dict(filters or {}))
 
 

@@ -212,6 +212,7 @@ def api_search(request):
         "facets": {name: dict(values) for name, values in result.facets.items()},
         "exact_count": result.exact_count,
         "notes": result.notes,
+        "also_searched": result.also_searched,
         "suggestions": [suggestion["text"] for suggestion in result.suggestions],
     }
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})

@@ -1,6 +1,6 @@
 """Forgiving input (issue 23): traditional characters and full-width forms find what their simplified,
-half-width forms find, and are marked where the article prints them. Counts are checked against the
-database's own text."""
+half-width forms find, and are marked where the article prints them; a generic short form (经开区) is
+also searched as its full names. Counts are checked against the database's own text."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from .helpers import ids, visible
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded", "forms_printed")]
 
 # Forms the seeds do not print: an article set in traditional characters with full-width figures, one
-# with full-width figures in simplified text, and one by an author to look up in traditional characters.
+# with full-width figures in simplified text, and the 高新区 family.
 PAGES = {
     "traditional.txt": "# 開發區建設提速\n\n科学导报讯 記者王波 長子經開區以項目建設為抓手，全年完成投資１６．８億元，"
     "開發區建設再上新臺階。\n",
@@ -33,6 +33,7 @@ PAGES = {
     "同比增长１２％。\n",
     "hightech.txt": "# 高新区培育新质生产力\n\n科学导报讯 记者张华 长治高新区聚焦新材料产业，"
     "与长治高新技术产业开发区管委会共建创新平台。\n",
+    "hightech2.txt": "# 高新技术开发区招商\n\n科学导报讯 记者张华 某高新技术开发区今年引进项目八个。\n",
 }
 
 
@@ -94,6 +95,39 @@ def test_the_article_page_marks_the_printed_characters_of_a_searched_form(client
 
 def test_a_city_typed_in_traditional_characters_is_offered_as_a_filter():
     assert ("city", "临汾") in [(name, value) for name, value, _ in search("臨汾").related]
+
+
+def test_the_generic_short_form_also_finds_the_full_names():
+    result = search("经开区", per_page=1000)
+    found = {hit.article.pk for hit in result.hits}
+    assert found == containing("经开区", "经济技术开发区", "经济开发区")
+    assert len(found) > len(containing("经开区"))  # the expansion finds more than the short form alone
+    assert result.also_searched == ["经济技术开发区", "经济开发区"]
+    assert set(ids("經開區")) == found  # in traditional characters too
+    hightech = search("高新区", per_page=1000)
+    assert {hit.article.pk for hit in hightech.hits} == containing("高新区", "高新技术产业开发区", "高新技术开发区")
+    assert article_titled("高新技术开发区招商").pk in {hit.article.pk for hit in hightech.hits}
+
+
+def test_only_a_bare_typed_generic_form_is_expanded():
+    quoted = search('"经开区"', per_page=1000)
+    assert {hit.article.pk for hit in quoted.hits} == containing("经开区") and quoted.also_searched == []
+    zone = search("长子经开区")  # a zone's name: its own names, not every 经济技术开发区
+    assert zone.also_searched == [] and zone.count < search("经开区").count
+    excluded = search("项目 -经开区", per_page=1000)  # an exclusion removes what was typed only
+    assert excluded.also_searched == []
+    assert {hit.article.pk for hit in excluded.hits} == containing("项目") - containing("经开区")
+
+
+def test_the_page_and_the_api_say_what_was_also_searched(client):
+    page = client.get("/search/", {"q": "经开区"}).content.decode()
+    assert "也查了：经济技术开发区、经济开发区" in page
+    answer = client.get("/api/v1/search/", {"q": "经开区"}).json()
+    assert answer["also_searched"] == ["经济技术开发区", "经济开发区"]
+    assert answer["count"] == len(containing("经开区", "经济技术开发区", "经济开发区"))
+    plain = client.get("/api/v1/search/", {"q": "开发区"}).json()
+    assert plain["also_searched"] == []
+    assert "也查了" not in client.get("/search/", {"q": "开发区"}).content.decode()
 
 
 def test_the_author_scope_folds_a_name_typed_in_traditional_characters():

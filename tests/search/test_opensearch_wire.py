@@ -369,6 +369,17 @@ def test_documents_analysed_before_the_folding_are_counted_in_the_same_request_a
     assert any("检索索引中有 3 篇文章尚未按现行方式重建" in note for note in result.notes)
 
 
+def test_a_generic_form_sends_its_full_names(stand_in):
+    stand_in.index_exists = True
+    stand_in.search_answers.append((200, search_answer(visible()[:1], {})))
+    result = search("經開區")
+    (body,) = stand_in.sent("POST", f"/{INDEX}/_search")
+    should = body["query"]["bool"]["must"][0]["bool"]["should"]
+    assert should == [phrase("经开区"), phrase("经济技术开发区"), phrase("经济开发区")]
+    assert result.also_searched == ["经济技术开发区", "经济开发区"]
+    assert not any("重建" in note for note in result.notes)
+
+
 def test_rebuild_index_recreates_the_index_and_fills_it(stand_in):
     stand_in.index_exists = True
     call_command("rebuild_index", interactive=False, verbosity=0)
