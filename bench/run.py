@@ -109,6 +109,7 @@ def setup_django(data_dir: Path) -> None:
     os.environ["KFQ_DATA_DIR"] = str(data_dir)
     os.environ.pop("DATABASE_URL", None)  # SQLite in the data folder, whatever the shell says
     os.environ.pop("DJANGO_DEBUG", None)
+    os.environ["KFQ_SEARCH_RATE"] = "off"  # measured: the search, not the per-address limit (60/m by default)
     os.environ["DJANGO_SETTINGS_MODULE"] = "kfq_archive.settings"
     import django
 
