@@ -1,6 +1,7 @@
 """Tokenizers for Chinese: jieba words (for ranking) and character bigrams (for exact matching).
 
-The Whoosh engine's tokenizers (``whoosh_engine.analyzers``) cut text with these rules.
+The Whoosh engine's tokenizers (``whoosh_engine.analyzers``) cut text with these rules, after folding it
+(``folding.fold``: traditional → simplified, full-width → half-width) as queries are folded here.
 
 The jieba dictionary is a private ``jieba.Tokenizer`` (not jieba's global one) extended with the
 gazetteer (zones, their printed aliases and place names, cities, counties) and the names seen at
@@ -15,6 +16,8 @@ import threading
 from collections.abc import Iterable, Iterator
 
 import jieba
+
+from .folding import fold
 
 jieba.setLogLevel(logging.WARNING)
 log = logging.getLogger(__name__)
@@ -145,18 +148,18 @@ def bounded_pieces(text: str, limit: int = MAX_PIECE) -> Iterator[tuple[int, str
 
 
 def words(text: str) -> list[str]:
-    """Precise-mode words of ``text``, lowercased, punctuation and spaces dropped (for queries)."""
+    """Precise-mode words of ``text`` folded, lowercased, punctuation and spaces dropped (for queries)."""
     cut = segmenter().lcut
-    return [word.lower() for _, piece in bounded_pieces(text) for word in cut(piece) if WORDLIKE.search(word)]
+    return [word.lower() for _, piece in bounded_pieces(fold(text)) for word in cut(piece) if WORDLIKE.search(word)]
 
 
 def search_words(text: str) -> list[str]:
     """Search-mode words: each word and its dictionary sub-words (风陵渡经济开发区 → 风陵渡, 经济, ...)."""
     cut = segmenter().lcut_for_search
-    return [word.lower() for _, piece in bounded_pieces(text) for word in cut(piece) if WORDLIKE.search(word)]
+    return [word.lower() for _, piece in bounded_pieces(fold(text)) for word in cut(piece) if WORDLIKE.search(word)]
 
 
 def bigrams(text: str) -> list[str]:
     """The bigram field's terms for a query string (same rules as indexing)."""
-    text = text.lower()
+    text = fold(text).lower()
     return [text[offset : offset + 2] for offset in range(len(text) - 1)] if len(text) > 1 else [text]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .dates import DateRange
+from .folding import fold
 from .query import ParsedQuery
 from .query import Term as QueryTerm
 
@@ -41,7 +42,8 @@ class IndexDamaged(SearchUnavailable):
 
 
 def normalise(text: str) -> str:
-    return " ".join(text.lower().split())
+    """A typed form as the index compares it: folded (``folding``), lowercased, spaces collapsed."""
+    return " ".join(fold(text).lower().split())
 
 
 @dataclass
@@ -49,9 +51,10 @@ class TermPlan:
     """How one typed term is matched: its exact forms and, failing those, its parts."""
 
     term: QueryTerm
-    exact: list[str]  # whole forms (the term, or a zone's names)
+    exact: list[str]  # whole forms (the term, a zone's names, or a generic form and its full names)
     parts: list[str] = field(default_factory=list)  # distinctive jieba words of the term
     zone: str | None = None  # the zone whose name was typed
+    also: list[str] = field(default_factory=list)  # full names a generic form was also searched as
 
     @property
     def forms(self) -> list[str]:
@@ -80,13 +83,19 @@ class QueryPlan:
     def with_dates(self, dates: DateRange | None) -> QueryPlan:
         return QueryPlan(self.groups, self.excluded, self.field, self.filters, dates)
 
+    @property
+    def also_searched(self) -> list[str]:
+        """The full names generic forms were also searched as (经开区 → 经济技术开发区, …), for the reader."""
+        return list(dict.fromkeys(name for plan in self.plans for name in plan.also))
+
 
 @dataclass
 class Matches:
     """One page of an engine's answer: article ids in order, how many match, facet counts over all of
     them, and how many contain every word whole (None when no word was matched by its parts); the
     matches per month of printing ("2024-03", of those known to the day, in month order), and, with a
-    date range, how many would match but have an unknown date for it (left out)."""
+    date range, how many would match but have an unknown date for it (left out); ``stale``: documents in
+    the whole index analysed otherwise than now (``folding.ANALYSIS``), which searches may miss."""
 
     ids: list[int]
     count: int
@@ -94,6 +103,7 @@ class Matches:
     exact_count: int | None = None
     months: list[tuple[str, int]] = field(default_factory=list)
     undated: int = 0
+    stale: int = 0
 
 
 @dataclass
@@ -125,6 +135,7 @@ class SearchResult:
     dates: DateRange | None = None  # the range of printing days searched (None: all, unknown dates too)
     months: list[tuple[str, int]] = field(default_factory=list)  # results per month ("2024-03"), in order
     undated: int = 0  # with ``dates``: articles that would match but whose date is unknown for it (left out)
+    also_searched: list[str] = field(default_factory=list)  # full names of typed generic forms (经开区)
 
 
 def sorted_facet(counts) -> list[tuple[str, int]]:

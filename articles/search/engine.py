@@ -28,6 +28,14 @@ from .results import load_hits
 READ_ERRORS = (EOFError, OSError, struct.error, zlib.error, pickle.UnpicklingError)
 
 
+def stale_note(stale: int) -> str:
+    """What readers are told while the index holds documents analysed otherwise than now."""
+    return (
+        f"检索索引中有 {stale} 篇文章尚未按现行方式重建，繁体字、全角字符的写法可能查不全"
+        "（请管理员运行 manage.py rebuild_index --noinput）。"
+    )
+
+
 class Unsupported(RuntimeError):
     """The engine cannot do this (the message says what to do instead)."""
 
@@ -84,7 +92,10 @@ class SearchEngine:
                 dates=arguments.dates,
                 months=matches.months,
                 undated=matches.undated,
+                also_searched=plan.also_searched,
             )
+            if matches.stale:
+                result.notes.append(stale_note(matches.stale))
             if matches.count == 0:
                 result.suggestions = planning.suggestions(self, parsed, plan)
             result.related = planning.related_filters(self, parsed, arguments.filters)

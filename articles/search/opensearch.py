@@ -10,6 +10,12 @@ Whoosh:
   test as in Whoosh (a phrase never spans punctuation or a line break);
 * ``exact``: keyword, so facets count 朔州经济开发区 whole; dates: date; integers: long (date order).
 
+OpenSearch has no OpenCC: the text of ``words`` and ``bigram`` fields is folded here before it is sent
+(``folding.fold``: traditional → simplified, full-width → half-width), as every query form is
+(``normalise``), and each document carries the ``ANALYSIS`` mark; every search counts, in the same
+request, the documents without it (written before the folding), and readers are told until
+``rebuild_index`` rewrites them.
+
 The reader's search is written in OpenSearch's query language from the same query plan as the Whoosh
 engine's (``planning``): each typed word or phrase, or one of its forms (a zone's other names, the
 distinctive parts of a split word), must occur as a phrase on the bigram field of the scope; ``-word``
@@ -45,6 +51,7 @@ from .contract import sorted_facet as _sorted_facet
 from .dates import DateRange
 from .engine import SearchEngine
 from .fields import prepared
+from .folding import ANALYSIS, ANALYSIS_FIELD, fold
 
 ANALYZER = "kfq_cjk"
 FACET_LIMIT = 500  # values per facet (OpenSearch counts the top ones only)
@@ -93,7 +100,7 @@ def field_mapping(field) -> dict:
 
 def mapping(fields) -> dict:
     """The index's mapping for haystack's search fields (no boosts: weights belong in queries)."""
-    properties = {name: {"type": "keyword"} for name in (ID, "django_ct", "django_id")}
+    properties = {name: {"type": "keyword"} for name in (ID, "django_ct", "django_id", ANALYSIS_FIELD)}
     for field in fields.values():
         properties[field.index_fieldname] = field_mapping(field)
     return {"properties": properties}
@@ -102,6 +109,26 @@ def mapping(fields) -> dict:
 def _order(by_date: bool) -> list:
     """Newest first, or by score with ties broken by date order (stable pages)."""
     return DATE_ORDER if by_date else [{"_score": {"order": "desc"}}, *DATE_ORDER]
+
+
+FOLDED_KINDS = ("words", "bigram")  # fields whose text is analysed: folded before it is sent
+# Counted over the whole index with every search: documents analysed otherwise than now.
+STALE_AGGREGATION = {
+    "global": {},
+    "aggs": {"stale": {"filter": {"bool": {"must_not": [{"term": {ANALYSIS_FIELD: ANALYSIS}}]}}}},
+}
+
+
+def folded_document(index, doc: dict) -> dict:
+    """A prepared document as OpenSearch gets it: its analysed text folded, its analysis marked."""
+    analysed = {
+        field.index_fieldname for field in index.fields.values() if getattr(field, "kfq_kind", None) in FOLDED_KINDS
+    }
+    folded = {
+        name: fold(value) if name in analysed and isinstance(value, str) else value for name, value in doc.items()
+    }
+    folded[ANALYSIS_FIELD] = ANALYSIS
+    return folded
 
 
 def _article_id(hit: dict) -> int:
@@ -169,7 +196,7 @@ class OpenSearchBackend(BaseSearchBackend):
             if doc is None:  # the index skips it
                 lines.append({"delete": {"_id": identifier(obj.pk)}})
             else:
-                lines += [{"index": {"_id": doc[ID]}}, doc]
+                lines += [{"index": {"_id": doc[ID]}}, folded_document(index, doc)]
         return lines
 
     def write(self, lines: list[dict], *, refresh: bool) -> None:
@@ -337,8 +364,8 @@ class OpenSearchSearchEngine(SearchEngine):
 
     def term_query(self, plan: TermPlan, field_name: str, *, strict=False, scored=True) -> dict | None:
         """Documents matching one typed term: any of its forms (only whole ones when ``strict``)."""
-        if field_name == "author" and not plan.term.phrase and self._author_exact(plan.term.text):
-            return {"term": {"authors": plan.term.text}}
+        if field_name == "author" and not plan.term.phrase and self._author_exact(fold(plan.term.text)):
+            return {"term": {"authors": fold(plan.term.text)}}
         gram_field = GRAM_FIELDS[field_name]
         clauses = []
         for form in plan.exact if strict else plan.forms:
@@ -394,6 +421,7 @@ class OpenSearchSearchEngine(SearchEngine):
                     for fieldname in dict.fromkeys(fieldname for fieldname, _, _ in FACETS.values())
                 },
                 "months": MONTHS_AGG,
+                ANALYSIS_FIELD: STALE_AGGREGATION,
             },
         }
         answer = self.backend.run(body)
@@ -417,8 +445,9 @@ class OpenSearchSearchEngine(SearchEngine):
         if plan.dates is not None:
             everywhen = self.query(plan.with_dates(None))
             undated = self.backend.count(_with_filter(everywhen, undated_query(plan.dates))) if everywhen else 0
+        stale = buckets.get(ANALYSIS_FIELD, {}).get("stale", {}).get("doc_count", 0)
         ids = [_article_id(hit) for hit in answer["hits"]["hits"]]
-        return Matches(ids, count, facets, exact_count, months, undated)
+        return Matches(ids, count, facets, exact_count, months, undated, stale)
 
     def first_ids(self, plan, *, by_date, limit):
         """One request for the ids alone: no facets, no total (an export does not show them)."""

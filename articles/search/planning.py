@@ -1,6 +1,7 @@
 """Planning a reader's query, whatever the engine: which forms each typed term matches (a zone's other
-names, a word's distinctive parts), the facet filters a typed word names, and what to suggest when
-nothing is found.
+names, a generic short form's full names, a word's distinctive parts), the facet filters a typed word
+names, and what to suggest when nothing is found. A typed word is folded (``folding.fold``) before it is
+looked up among names: 臨汾 names the city 临汾.
 
 Zone names come from the database and are kept until an engine says they may have changed
 (``names_may_have_changed``, ``forget_zone_names``).
@@ -13,6 +14,7 @@ from django.db import DatabaseError
 from . import analysis
 from .contract import FACETS, QueryPlan, TermPlan, normalise
 from .dates import DateRange
+from .folding import fold
 from .query import ParsedQuery
 from .query import Term as QueryTerm
 
@@ -54,14 +56,29 @@ def reset_names() -> None:
     _names["zones"] = None
 
 
-def plan_term(term: QueryTerm, field_name: str) -> TermPlan:
+# Generic short forms as print uses them for a kind of zone, and the kinds' full names they stand for
+# (the gazetteer's KIND_SUFFIXES: 临汾经开区 is 临汾经济开发区, 长子经开区 长子经济技术开发区). A bare typed
+# form is also searched as these phrases. 开发区 needs none (every full name holds it); 综改区 is the
+# name of one zone (山西转型综合改革示范区), which finds its other names as any zone's name does.
+GENERIC_NAMES = {
+    "经开区": ("经济技术开发区", "经济开发区"),
+    "高新区": ("高新技术产业开发区", "高新技术开发区"),
+}
+
+
+def plan_term(term: QueryTerm, field_name: str, *, expand: bool = True) -> TermPlan:
+    """How one typed term is matched; ``expand``: a generic short form also as its full names."""
     if term.phrase:
         return TermPlan(term, [term.text])
+    folded = fold(term.text)
     if field_name != "author":
         gazetteer = zone_names()
-        zone = gazetteer.alias_index.get(term.text)
+        zone = gazetteer.alias_index.get(folded)
         if zone:
             return TermPlan(term, gazetteer.aliases_of(zone), zone=zone)
+        generic = GENERIC_NAMES.get(folded)
+        if generic and expand:
+            return TermPlan(term, [term.text, *generic], also=list(generic))
     if field_name == "author":
         return TermPlan(term, [term.text])
     parts = [word for word in dict.fromkeys(analysis.words(term.text)) if len(word) >= 2]
@@ -79,7 +96,8 @@ def plan_query(
     dates: DateRange | None = None,
 ) -> QueryPlan:
     groups = [[plan_term(term, field_name) for term in group] for group in parsed.groups]
-    excluded = [plan_term(term, field_name) for term in parsed.excluded]
+    # An exclusion removes what was typed (and a zone's names), not every zone of a kind.
+    excluded = [plan_term(term, field_name, expand=False) for term in parsed.excluded]
     return QueryPlan(groups, excluded, field_name, dict(filters or {}), dates)
 
 
@@ -90,10 +108,11 @@ def named_filters(parsed: ParsedQuery) -> list[tuple[str, str]]:
     for term in parsed.positive_terms:
         if term.phrase:
             continue
-        city = gazetteer.city_by_short.get(term.text) or gazetteer.city_by_name.get(term.text)
+        text = fold(term.text)
+        city = gazetteer.city_by_short.get(text) or gazetteer.city_by_name.get(text)
         if city:
             found.append(("city", city.short))
-        zone = gazetteer.alias_index.get(term.text)
+        zone = gazetteer.alias_index.get(text)
         if zone:
             found.append(("zone", zone))
     return list(dict.fromkeys(found))

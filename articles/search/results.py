@@ -1,6 +1,9 @@
 """Hits as readers see them, whatever the engine: the articles loaded from the database in the engine's
 order, each with its title and a snippet highlighted where the query's forms occur, and which forms
 it contains (exact ones first; ``partial`` when only parts of a word).
+
+Forms are found in the folded text (``folding.fold``: 開發區 finds 开发区, １６．８ finds 16.8), which has
+the original's length character for character: the marks go around the original characters.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from django.utils.html import escape
 
 from .contract import Hit, TermPlan, normalise
 from .fields import full_text, title_text
+from .folding import fold
 
 SNIPPET_BEFORE = 30
 SNIPPET_LENGTH = 120
@@ -69,14 +73,20 @@ def make_hit(article, plans: list[TermPlan], field_name: str) -> Hit:
     )
 
 
+def _comparable(text: str) -> str:
+    """``text`` folded and lowercased, offset for offset (lowercasing that changes a length is skipped)."""
+    folded = fold(text)
+    lowered = folded.lower()
+    return lowered if len(lowered) == len(folded) else folded
+
+
 def _spans(text: str, forms: list[str]) -> list[tuple[int, int]]:
-    """Non-overlapping occurrences of ``forms`` in ``text`` (case-insensitive), longest form first."""
-    lowered = text.lower()
-    if len(lowered) != len(text):
-        lowered = text
+    """Non-overlapping occurrences of ``forms`` in ``text`` (folded, case-insensitive), longest form first;
+    offsets in ``text`` itself."""
+    lowered = _comparable(text)
     taken = [False] * len(text)
     spans = []
-    for form in sorted({f.lower() for f in forms if f.strip()}, key=len, reverse=True):
+    for form in sorted({_comparable(f) for f in forms if f.strip()}, key=len, reverse=True):
         start = lowered.find(form)
         while start != -1:
             end = start + len(form)

@@ -291,6 +291,7 @@ def api_search(request):
         "undated": result.undated if result.dates else None,
         "exact_count": result.exact_count,
         "notes": result.notes,
+        "also_searched": result.also_searched,
         "suggestions": [suggestion["text"] for suggestion in result.suggestions],
     }
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})

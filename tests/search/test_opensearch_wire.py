@@ -26,21 +26,32 @@ from haystack import connections
 from articles.models import Article
 from articles.search import get_search_engine, search, sync_articles
 from articles.search.fields import full_text
+from articles.search.folding import ANALYSIS, ANALYSIS_FIELD, fold
 from articles.search.opensearch import (
     DATE_ORDER,
     FACET_LIMIT,
     MONTHS_AGG,
+    STALE_AGGREGATION,
     OpenSearchBackend,
     OpenSearchSearchEngine,
     index_settings,
     mapping,
 )
+from articles.services.ingest import ingest_page
 
 from .helpers import visible
 
 INDEX = "kfq_wire"
 FACET_FIELDS = ["city", "zone", "kind", "year", "issue", "authors"]
-AGGS = {field: {"terms": {"field": field, "size": FACET_LIMIT}} for field in FACET_FIELDS} | {"months": MONTHS_AGG}
+AGGS = {
+    **{field: {"terms": {"field": field, "size": FACET_LIMIT}} for field in FACET_FIELDS},
+    "months": MONTHS_AGG,
+    # Over the whole index: documents not analysed as now (no ANALYSIS mark), to tell readers.
+    ANALYSIS_FIELD: {
+        "global": {},
+        "aggs": {"stale": {"filter": {"bool": {"must_not": [{"term": {ANALYSIS_FIELD: ANALYSIS}}]}}}},
+    },
+}
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
 
 
@@ -123,9 +134,12 @@ class StandInServer(ThreadingHTTPServer):
         return [body for command, where, _, body in self.requests if (command, where) == (method, path)]
 
 
-def search_answer(articles: list[Article], facets: dict[str, list[tuple[str, int]]], total=None, months=()) -> dict:
+def search_answer(
+    articles: list[Article], facets: dict[str, list[tuple[str, int]]], total=None, months=(), stale: int = 0
+) -> dict:
     """A search answer as OpenSearch 2.x shapes it (no _source asked for): hits, terms aggregations, the
-    date histogram of ``months`` (("2024-03", n), …)."""
+    date histogram of ``months`` (("2024-03", n), …), and the global aggregation counting documents
+    without the current analysis mark."""
     hits = [
         {"_index": INDEX, "_id": f"articles.article.{article.pk}", "_score": 2.5 - i / 10}
         for i, article in enumerate(articles)
@@ -148,6 +162,7 @@ def search_answer(articles: list[Article], facets: dict[str, list[tuple[str, int
             for month, n in months
         ]
     }
+    aggregations[ANALYSIS_FIELD] = {"doc_count": 60, "stale": {"doc_count": stale}}
     return {
         "took": 4,
         "timed_out": False,
@@ -215,6 +230,7 @@ def test_the_first_search_creates_the_index_with_the_cjk_bigram_analysis_and_map
     assert analyzer["tokenizer"] == "standard" and analyzer["filter"][-1] == "cjk_bigram"
     assert created["mappings"]["properties"]["fulltext_grams"] == {"type": "text", "analyzer": "kfq_cjk"}
     assert created["mappings"]["properties"]["city"] == {"type": "keyword"}
+    assert created["mappings"]["properties"][ANALYSIS_FIELD] == {"type": "keyword"}
 
 
 def test_a_readers_search_is_one_request_with_a_phrase_filters_facets_and_date_order(stand_in):
@@ -363,8 +379,49 @@ def test_a_sync_is_one_bulk_request_visible_on_return(stand_in):
     assert (method, path, query) == ("POST", f"/{INDEX}/_bulk", {"refresh": "true"})
     assert bulk[0] == {"delete": {"_id": "articles.article.999999"}}  # its 404 is fine
     assert bulk[1] == {"index": {"_id": f"articles.article.{article.pk}"}}
-    assert bulk[2]["django_id"] == str(article.pk) and bulk[2]["title"] == article.title
-    assert bulk[2]["fulltext_grams"] == full_text(article)
+    assert bulk[2]["django_id"] == str(article.pk) and bulk[2]["title"] == fold(article.title)
+    assert bulk[2]["fulltext_grams"] == fold(full_text(article)) and bulk[2][ANALYSIS_FIELD] == ANALYSIS
+
+
+def test_text_and_queries_are_folded_in_python_before_they_are_sent(stand_in):
+    """OpenSearch has no OpenCC: traditional characters and full-width figures are folded here, in the
+    documents sent and in the query, so both meet as simplified, half-width text."""
+    stand_in.index_exists = True
+    text = "# 開發區建設提速\n\n科学导报讯 记者王波 長子經開區全年完成投資１６．８億元。\n"
+    article = ingest_page(text.encode(), "traditional.txt").page.articles.get()
+    sync_articles([article.pk])
+    [doc] = [line for body in stand_in.sent("POST", f"/{INDEX}/_bulk") for line in body if "django_id" in line]
+    assert doc["title"] == "开发区建设提速" and doc["title_grams"] == "开发区建设提速"
+    assert "全年完成投资16.8亿元" in doc["fulltext_grams"] and "全年完成投资16.8亿元" in doc["text"]
+    assert doc[ANALYSIS_FIELD] == ANALYSIS
+    assert doc["authors"] == ["王波"]  # whole values (facets) are sent as printed
+
+    stand_in.requests.clear()
+    search("開發區 １６．８億元")
+    body = stand_in.sent("POST", f"/{INDEX}/_search")[0]
+    traditional, full_width = body["query"]["bool"]["must"]
+    assert traditional == phrase("开发区")
+    assert full_width["bool"]["should"][0] == phrase("16.8亿元")  # then its distinctive part, 16.8
+
+
+def test_documents_analysed_before_the_folding_are_counted_in_the_same_request_and_reported(stand_in):
+    stand_in.index_exists = True
+    stand_in.search_answers.append((200, search_answer(visible()[:1], {}, stale=3)))
+    result = search("开发区")
+    (body,) = stand_in.sent("POST", f"/{INDEX}/_search")
+    assert body["aggs"][ANALYSIS_FIELD] == STALE_AGGREGATION  # over the whole index, not only the matches
+    assert any("检索索引中有 3 篇文章尚未按现行方式重建" in note for note in result.notes)
+
+
+def test_a_generic_form_sends_its_full_names(stand_in):
+    stand_in.index_exists = True
+    stand_in.search_answers.append((200, search_answer(visible()[:1], {})))
+    result = search("經開區")
+    (body,) = stand_in.sent("POST", f"/{INDEX}/_search")
+    should = body["query"]["bool"]["must"][0]["bool"]["should"]
+    assert should == [phrase("经开区"), phrase("经济技术开发区"), phrase("经济开发区")]
+    assert result.also_searched == ["经济技术开发区", "经济开发区"]
+    assert not any("重建" in note for note in result.notes)
 
 
 def test_rebuild_index_recreates_the_index_and_fills_it(stand_in):

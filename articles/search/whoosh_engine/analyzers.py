@@ -1,5 +1,6 @@
 """The Whoosh tokenizers of the archive's fields: jieba words (for ranking) and character bigrams (for
-exact matching), cut by ``analysis``'s rules.
+exact matching), cut by ``analysis``'s rules from the folded text (``folding.fold``: the same length as
+the value, so character ranges are the value's own).
 
 jieba's own ``ChineseAnalyzer`` gives every token its character offset as its position, so Whoosh
 phrase queries never match; the tokenizers here number positions 0, 1, 2 ... as Whoosh expects.
@@ -12,6 +13,7 @@ from collections.abc import Iterator
 from whoosh.analysis import LowercaseFilter, Token, Tokenizer
 
 from ..analysis import WORDLIKE, bounded_pieces, segmenter
+from ..folding import fold
 
 
 class _PieceTokenizer(Tokenizer):
@@ -65,7 +67,7 @@ class JiebaTokenizer(_PieceTokenizer):
         tokenize = segmenter().tokenize
         words = (
             (word, offset + start, offset + end)
-            for offset, piece in bounded_pieces(value)
+            for offset, piece in bounded_pieces(fold(value))
             for word, start, end in tokenize(piece, mode="search")
             if WORDLIKE.search(word)
         )
@@ -81,6 +83,7 @@ class BigramTokenizer(_PieceTokenizer):
     """
 
     def pieces(self, value: str) -> Iterator[tuple[str, int, int, int]]:
+        value = fold(value)
         for offset in range(len(value)):
             gram = value[offset : offset + 2]
             if not gram.isspace():

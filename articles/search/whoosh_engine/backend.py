@@ -2,7 +2,7 @@
 
 * Fields marked ``kfq_kind = "exact"`` are stored as whole values (ID, or comma-separated KEYWORD
   for lists), so facets count 朔州经济开发区 and not its analysed pieces.
-* ``kfq_kind = "bigram"`` fields are indexed with positions, not stored, and keep their lowercased
+* ``kfq_kind = "bigram"`` fields are indexed with positions, not stored, and keep their folded, lowercased
   text in a column of their own (``BigramText``), where a phrase's uncertain candidates are checked.
 * Integer fields are sortable (date order).
 * Writes wait for Whoosh's lock (one writer at a time across processes) for at most
@@ -42,6 +42,7 @@ from whoosh.writing import CLEAR
 
 from ..contract import IndexBusy
 from ..fields import prepared
+from ..folding import ANALYSIS, ANALYSIS_FIELD, fold
 from .analyzers import BigramAnalyzer, JiebaAnalyzer
 from .internals import merging
 from .internals.codec import InliningCodec
@@ -71,7 +72,7 @@ def content_hash(doc: dict) -> str:
 
 
 class BigramText(TEXT):
-    """A bigram field: postings with positions, and the field's text, lowercased, in a column.
+    """A bigram field: postings with positions, and the field's text, folded and lowercased, in a column.
 
     Checking a candidate's text for a phrase costs a few microseconds; checking it by the positions of
     the phrase's bigrams means reading their postings, which for bigrams found in most articles is
@@ -83,7 +84,7 @@ class BigramText(TEXT):
         super().__init__(phrase=True, sortable=VarBytesColumn(), **kwargs)
 
     def to_column_value(self, value):
-        return value.lower().encode("utf-8")
+        return fold(value).lower().encode("utf-8")
 
 
 class ArchiveWhooshBackend(WhooshSearchBackend):
@@ -114,6 +115,9 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             schema.remove(name)
             schema.add(name, replacement)
         schema.add(HASH_FIELD, STORED())
+        # How the document's text was analysed (``folding.ANALYSIS``): documents without the current value
+        # are found by one term lookup (``matching.stale_documents``) and rewritten by check_index --repair.
+        schema.add(ANALYSIS_FIELD, WHOOSH_ID(stored=True))
         return content_field_name, schema
 
     def writer(self, timeout: float | None = None):
@@ -206,6 +210,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         if doc is None:
             return None
         doc.pop("boost", None)
+        doc[ANALYSIS_FIELD] = ANALYSIS
         doc[HASH_FIELD] = content_hash(doc)
         return doc
 

@@ -14,7 +14,9 @@ import logging
 from dataclasses import dataclass, field
 
 from ..backlog import chunks, forget_rows, identifier, take_rows
+from .internals.arrays import index_arrays
 from .internals.searcher import get_searcher
+from .matching import stale_documents
 from .writing import locked_writer, write_articles
 
 log = logging.getLogger(__name__)
@@ -195,7 +197,15 @@ def quick_check() -> list[str]:
 
     problems = []
     visible = Article.objects.visible().count()
-    indexed = get_searcher().doc_count()
+    searcher = get_searcher()
+    indexed = searcher.doc_count()
+    stale = stale_documents(index_arrays(searcher))
+    if stale:
+        problems.append(
+            f"检索索引中有 {stale} 篇文章按旧的分析方式写成（繁简、全角未统一），检索会漏掉它们：运行 "
+            f"manage.py rebuild_index --noinput / {stale} index documents were analysed before the current "
+            "folding (traditional/simplified, full-width); rebuild the index"
+        )
     if indexed != visible:
         problems.append(
             f"检索索引有 {indexed} 篇文章，数据库中公开文章 {visible} 篇 / the search index holds {indexed} "

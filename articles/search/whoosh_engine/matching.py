@@ -22,6 +22,7 @@ import numpy as np
 from .. import analysis
 from ..contract import FACETS, GRAM_FIELDS, Matches, QueryPlan, TermPlan, normalise, sorted_facet
 from ..dates import DateRange
+from ..folding import ANALYSIS, ANALYSIS_FIELD, fold
 from .internals.arrays import IndexArrays, forget_postings, index_arrays, vocabulary
 from .internals.searcher import get_searcher
 
@@ -47,7 +48,13 @@ def forget_answers() -> None:
 
 
 def author_exact(searcher, name: str) -> bool:
-    return searcher.doc_frequency("authors", name) > 0
+    return searcher.doc_frequency("authors", fold(name)) > 0
+
+
+def stale_documents(view: IndexArrays) -> int:
+    """Live documents not analysed as now (without the current ``ANALYSIS`` mark): written before the
+    folding, or by another version of it; searches may miss them until the index is rebuilt."""
+    return view.once(("stale",), lambda: int((view.live & ~view.term_mask(ANALYSIS_FIELD, ANALYSIS)).sum()))
 
 
 # --- matching: document sets as boolean arrays over the searcher's document numbers ------------
@@ -117,7 +124,8 @@ def substring_docs(view: IndexArrays, field_name: str, form: str) -> np.ndarray:
 
 def term_docs(view: IndexArrays, plan: TermPlan, field_name: str, *, strict: bool = False) -> np.ndarray:
     if field_name == "author" and not plan.term.phrase and author_exact(view.searcher, plan.term.text):
-        return _cached(view, ("term", "authors", plan.term.text), lambda: view.term_mask("authors", plan.term.text))
+        name = fold(plan.term.text)
+        return _cached(view, ("term", "authors", name), lambda: view.term_mask("authors", name))
     forms = plan.exact if strict else plan.forms
     docs = np.zeros(view.size, dtype=bool)
     for form in forms:
@@ -272,7 +280,7 @@ def find(plan: QueryPlan, *, by_date: bool, start: int, size: int) -> Matches:
     if start + size > len(ordered) and len(ordered) < count:  # past the kept order: all of it
         searcher, (ordered, count, facets, exact_count, months, undated) = _run(*arguments, keep=None)
     ids = [int(searcher.stored_fields(int(docnum))["django_id"]) for docnum in ordered[start : start + size]]
-    return Matches(ids, count, facets, exact_count, months, undated)
+    return Matches(ids, count, facets, exact_count, months, undated, stale_documents(index_arrays(searcher)))
 
 
 def _run(

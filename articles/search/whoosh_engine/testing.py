@@ -29,12 +29,20 @@ from whoosh.searching import Searcher
 from .. import analysis
 from ..contract import FACETS, GRAM_FIELDS, TermPlan, normalise
 from ..dates import DateRange as PrintingDays
+from ..folding import fold
 from ..planning import plan_query
 from ..query import parse as parse_query
 from .internals.arrays import kept_postings, restore_postings
-from .matching import SCORED_FIELDS, _scoring_words, author_exact, forget_answers
+from .matching import SCORED_FIELDS, _scoring_words, author_exact
+from .matching import forget_answers as forget_matching_answers
 
 __all__ = ["forget_answers", "kept_postings", "plain_whoosh_query", "restore_postings"]
+
+
+def forget_answers() -> None:
+    """What earlier queries left: answers, document sets, decoded postings, and their folded forms."""
+    forget_matching_answers()
+    fold.cache_clear()
 
 
 def substring_query(fieldname: str, text: str) -> Query:
@@ -89,7 +97,7 @@ def plain_whoosh_query(
 
     def plan_clause(plan: TermPlan, strict: bool = False) -> Query:
         if field == "author" and not plan.term.phrase and author_exact(searcher, plan.term.text):
-            return Term("authors", plan.term.text)
+            return Term("authors", fold(plan.term.text))
         forms = plan.exact if strict else plan.forms
         return Or([substring_query(GRAM_FIELDS[field], form) for form in forms])
 

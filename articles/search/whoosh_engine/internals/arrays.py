@@ -560,7 +560,7 @@ class IndexArrays:
         return mask
 
     def contains(self, fieldname: str, text: str, docs: np.ndarray) -> np.ndarray:
-        """Which of ``docs`` (sorted document numbers) hold ``text`` (lowercased) in a bigram field.
+        """Which of ``docs`` (sorted document numbers) hold ``text`` (folded, lowercased) in a bigram field.
 
         Read from the field's text column; in a segment written before the column existed, from the
         positions of the text's bigrams."""
