@@ -54,7 +54,10 @@ def author_exact(searcher, name: str) -> bool:
 def stale_documents(view: IndexArrays) -> int:
     """Live documents not analysed as now (without the current ``ANALYSIS`` mark): written before the
     folding, or by another version of it; searches may miss them until the index is rebuilt."""
-    return view.once(("stale",), lambda: int((view.live & ~view.term_mask(ANALYSIS_FIELD, ANALYSIS)).sum()))
+    # From the field's codes, which each segment keeps (built before gunicorn forks, and not forgotten
+    # with the answers): a worker's first search reads no postings for it.
+    current = vocabulary(ANALYSIS_FIELD).code(ANALYSIS)
+    return view.once(("stale",), lambda: int((view.live & (view.codes(ANALYSIS_FIELD) != current)).sum()))
 
 
 # --- matching: document sets as boolean arrays over the searcher's document numbers ------------
