@@ -330,7 +330,9 @@ class SegmentArrays:
             if fieldname not in self._codes:
                 codes = np.full(self.size, -1, dtype=np.int32)
                 words = vocabulary(fieldname)
-                for term in reader.lexicon(fieldname):
+                # A segment written before the field existed (an index to rebuild) has no value anywhere.
+                lexicon = reader.lexicon(fieldname) if fieldname in reader.schema else ()
+                for term in lexicon:
                     value = term.decode("utf-8")
                     ids, _ = read_postings(reader, fieldname, value)
                     codes[ids] = words.code(value)
