@@ -23,6 +23,7 @@ import functools
 import threading
 import unicodedata
 
+import numpy as np
 import opencc
 
 # The field marking how a document's text was analysed, and this version's value: change the value
@@ -48,7 +49,7 @@ def _t2s() -> opencc.OpenCC:
 
 class _WidthTable(dict):
     """str.translate's table: a character's one-character NFKC form (itself when there is none),
-    worked out the first time the character is met."""
+    worked out the first time the character is met (for characters beyond the BMP)."""
 
     def __missing__(self, code: int) -> int | str:
         char = chr(code)
@@ -59,6 +60,30 @@ class _WidthTable(dict):
 
 
 _width = _WidthTable()
+_bmp_table: np.ndarray | None = None
+
+
+def _bmp() -> np.ndarray:
+    """Every BMP code point's one-character NFKC form as an array (built once, ~20 ms): looking up a
+    whole text at once costs a tenth of str.translate's call per character."""
+    global _bmp_table
+    if _bmp_table is None:
+        table = np.arange(0x10000, dtype="<u4")
+        for code in range(0x10000):
+            if not 0xD800 <= code < 0xE000:
+                folded = unicodedata.normalize("NFKC", chr(code))
+                if len(folded) == 1:
+                    table[code] = ord(folded)
+        _bmp_table = table
+    return _bmp_table
+
+
+def _plain_width(text: str) -> str:
+    """Compatibility forms (full-width letters, digits, punctuation, ...) made plain, one for one."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    if int(codes.max()) >= 0x10000:  # beyond the BMP (rare in this archive): character by character
+        return text.translate(_width)
+    return _bmp()[codes].tobytes().decode("utf-32-le", "surrogatepass")
 
 
 def convert_keeping_length(converter: opencc.OpenCC, text: str) -> str:
@@ -88,7 +113,7 @@ def fold(text: str) -> str:
     if not text:
         return text
     if not unicodedata.is_normalized("NFKC", text):
-        text = text.translate(_width)
+        text = _plain_width(text)
     for _ in range(MAX_ROUNDS):
         converted = convert_keeping_length(_t2s(), text)
         if converted == text:

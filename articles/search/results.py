@@ -40,10 +40,6 @@ def load_hits(ids: list[int], plans: list[TermPlan], field_name: str) -> list[Hi
     return hits
 
 
-def _contains(haystack: str, form: str) -> bool:
-    return normalise(form) in normalise(haystack)
-
-
 def make_hit(article, plans: list[TermPlan], field_name: str) -> Hit:
     if field_name == "author":
         searched = "\n".join(article.author_names())
@@ -51,14 +47,15 @@ def make_hit(article, plans: list[TermPlan], field_name: str) -> Hit:
         searched = title_text(article)
     else:
         searched = full_text(article)
+    haystack = normalise(searched)  # once per hit, not once per form
     matched: list[str] = []
     partial = False
     for plan in plans:
-        exact = [form for form in plan.exact if _contains(searched, form)]
+        exact = [form for form in plan.exact if normalise(form) in haystack]
         if exact:
             matched.extend(exact)
             continue
-        parts = [part for part in plan.parts if _contains(searched, part)]
+        parts = [part for part in plan.parts if normalise(part) in haystack]
         if parts:
             partial = True
             matched.extend(parts)
@@ -83,10 +80,13 @@ def _comparable(text: str) -> str:
 def _spans(text: str, forms: list[str]) -> list[tuple[int, int]]:
     """Non-overlapping occurrences of ``forms`` in ``text`` (folded, case-insensitive), longest form first;
     offsets in ``text`` itself."""
+    wanted = sorted({_comparable(f) for f in forms if f.strip()}, key=len, reverse=True)
+    if not wanted:  # nothing to mark (browsing without words): the text need not be folded
+        return []
     lowered = _comparable(text)
     taken = [False] * len(text)
     spans = []
-    for form in sorted({_comparable(f) for f in forms if f.strip()}, key=len, reverse=True):
+    for form in wanted:
         start = lowered.find(form)
         while start != -1:
             end = start + len(form)

@@ -144,8 +144,10 @@ def test_folding_keeps_offsets_and_is_stable():
 
 
 # Traditional and simplified characters, full-width and half-width forms, what NFKC expands, what OpenCC
-# converts as phrases (乾隆, 頭髮), the character OpenCC converts twice (薴 → 苧 → 苎).
-MIXED = st.text(st.sampled_from(list("開發區开发区經濟技术乾隆頭髮薴苧１６．８16.8ＡａAa，,　 …㎡½²⼯\n")), max_size=40)
+# converts as phrases (乾隆, 頭髮), the character OpenCC converts twice (薴 → 苧 → 苎), one beyond the BMP (𝐀).
+MIXED = st.text(
+    st.sampled_from(list("開發區开发区經濟技术乾隆頭髮薴苧１６．８16.8ＡａAa，,　 …㎡½²⼯𝐀\n")), max_size=40
+)
 
 
 @settings(max_examples=300, deadline=None)
