@@ -330,7 +330,9 @@ class SegmentArrays:
             if fieldname not in self._codes:
                 codes = np.full(self.size, -1, dtype=np.int32)
                 words = vocabulary(fieldname)
-                for term in reader.lexicon(fieldname):
+                # A field the segment's schema lacks (written before the field existed) has no values.
+                terms = reader.lexicon(fieldname) if fieldname in reader.schema else ()
+                for term in terms:
                     value = term.decode("utf-8")
                     ids, _ = read_postings(reader, fieldname, value)
                     codes[ids] = words.code(value)
