@@ -120,9 +120,10 @@ def index_generation() -> tuple | None:
 
 
 def warm() -> None:
-    """The jieba dictionary built, and what every search reads from the index read (gunicorn's master,
-    before the workers fork: they share it instead of each building it at its first search)."""
-    from . import analysis
+    """The jieba dictionary and the folding's tables built, and what every search reads from the index read
+    (gunicorn's master, before the workers fork: they share it instead of each building it at its first search)."""
+    from . import analysis, folding
 
     analysis.segmenter()
+    folding.prepare()
     get_search_engine().warm()

@@ -106,6 +106,12 @@ def _convert_one(converter: opencc.OpenCC, char: str) -> str:
     return single if len(single) == 1 else char
 
 
+def prepare() -> None:
+    """The converter and the width table made now (gunicorn's master, before the workers fork)."""
+    _t2s()
+    _bmp()
+
+
 @functools.lru_cache(maxsize=32)  # an article's text is folded for each of its fields in turn
 def fold(text: str) -> str:
     """``text`` with traditional characters simplified and compatibility forms (full-width letters,

@@ -53,11 +53,9 @@ def author_exact(searcher, name: str) -> bool:
 
 def stale_documents(view: IndexArrays) -> int:
     """Live documents not analysed as now (without the current ``ANALYSIS`` mark): written before the
-    folding, or by another version of it; searches may miss them until the index is rebuilt."""
-    # From the field's codes, which each segment keeps (built before gunicorn forks, and not forgotten
-    # with the answers): a worker's first search reads no postings for it.
-    current = vocabulary(ANALYSIS_FIELD).code(ANALYSIS)
-    return view.once(("stale",), lambda: int((view.live & (view.codes(ANALYSIS_FIELD) != current)).sum()))
+    folding, or by another version of it; searches may miss them until the index is rebuilt. Counted from
+    each segment's value codes (read once per segment, as the facets are: before gunicorn forks)."""
+    return view.once(("stale",), lambda: view.count - view.counts(ANALYSIS_FIELD, view.live).get(ANALYSIS, 0))
 
 
 # --- matching: document sets as boolean arrays over the searcher's document numbers ------------

@@ -330,9 +330,9 @@ class SegmentArrays:
             if fieldname not in self._codes:
                 codes = np.full(self.size, -1, dtype=np.int32)
                 words = vocabulary(fieldname)
-                # A segment written before the field existed (an index to rebuild) has no value anywhere.
-                lexicon = reader.lexicon(fieldname) if fieldname in reader.schema else ()
-                for term in lexicon:
+                # A field the segment's schema lacks (written before the field existed) has no values.
+                terms = reader.lexicon(fieldname) if fieldname in reader.schema else ()
+                for term in terms:
                     value = term.decode("utf-8")
                     ids, _ = read_postings(reader, fieldname, value)
                     codes[ids] = words.code(value)
