@@ -30,7 +30,6 @@ from .model import (
 )
 from .people import (
     DATELINE_RE,
-    ROLE_RE,
     is_byline_only,
     names_in,
     parse_caption,
@@ -800,14 +799,13 @@ class _HeadingLast:
         short_before_short = line.width <= width - 1.5 and ends_sentence(nxt.text) and nxt.width <= width - 2.5
         return as_wide or short_before_short
 
-    def _last_line_of_paragraph(self, lines: list[Line], k: int, width: float, indent: float) -> bool:
+    def _last_sentence_on_its_own_line(self, lines: list[Line], k: int, width: float) -> bool:
         """After a full line ending a sentence, a short line holding one whole sentence, then an indented line
         or the body's end: the paragraph's last sentence on a line of its own, not a paragraph."""
-        line, nxt = lines[k], lines[k + 1]
+        nxt = lines[k + 1]
         after = lines[k + 2] if k + 2 < len(lines) else None
         return (
-            line.width >= width - indent - LAST_LINE_SHORTFALL
-            and nxt.width < width - FIRST_LINE_SHORTFALL
+            nxt.width < width - FIRST_LINE_SHORTFALL
             and ends_sentence(nxt.text)
             and len(re.findall(r"[。！？]", nxt.text)) == 1
             and (after is None or after.width < width - FIRST_LINE_SHORTFALL)
@@ -844,9 +842,9 @@ class _HeadingLast:
                 # indented (a first line is two characters short) or this line is short.
                 width = self.full_line_width(self.index_of[id(line)])
                 indent = 2.0 if first_of_paragraph else 0.0
-                full = line.width >= width - indent - LAST_LINE_SHORTFALL and nxt.width >= width - FIRST_LINE_SHORTFALL
-                if not full and self._last_line_of_paragraph(lines, k, width, indent):
-                    full = True
+                full = line.width >= width - indent - LAST_LINE_SHORTFALL and (
+                    nxt.width >= width - FIRST_LINE_SHORTFALL or self._last_sentence_on_its_own_line(lines, k, width)
+                )
                 # A next line one character short is an indented first line, or a full one narrowed by
                 # half-width figures: where the paragraph breaks is a guess.
                 if nxt.width == width - FIRST_LINE_SHORTFALL and not has_warning(draft.warnings, "paragraphs_guessed"):
@@ -1083,7 +1081,7 @@ def _check_glued(article: ParsedArticle, body: list[Paragraph]) -> None:
 
 def _bylines_of_different_people(byline: str | None) -> bool:
     """An opening and a closing byline (or two closing ones) naming different people: two articles' worth."""
-    parts = [set(names_in(ROLE_RE.sub(" ", part)) or []) for part in (byline or "").split("；")]
+    parts = [set(names_in(part) or []) for part in (byline or "").split("；")]
     return len(parts) >= 2 and any(not (one & other) for one, other in itertools.combinations(parts, 2))
 
 

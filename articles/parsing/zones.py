@@ -118,9 +118,13 @@ class ZoneFinder:
 
     def _known_by_shorter_place(self, name: str) -> str | None:
         """The one known zone printed here with a shorter place name (a name of it ends with ``name``)."""
-        index = self.gazetteer.alias_index
-        zones = {zone for alias, zone in index.items() if len(alias) > len(name) and alias.endswith(name)}
+        zones = self._zones_ending_with(name)
         return zones.pop() if len(zones) == 1 else None
+
+    def _zones_ending_with(self, name: str) -> set[str]:
+        """Known zones one of whose longer names ends with ``name``."""
+        index = self.gazetteer.alias_index
+        return {zone for alias, zone in index.items() if len(alias) > len(name) and alias.endswith(name)}
 
     def names_place(self, text: str) -> bool:
         """Whether ``text`` names a city, a county or a zone."""
@@ -166,8 +170,7 @@ class ZoneFinder:
         known zone already has its county or ends with its name (the same zone printed another way)."""
         if zone.city is None:
             return f"“{zone.place}”不是已知的县市名"
-        index = self.gazetteer.alias_index
-        endings = sorted({known for alias, known in index.items() if alias.endswith(zone.name) and alias != zone.name})
+        endings = sorted(self._zones_ending_with(zone.name))
         same_county = [
             known.name
             for known in self.gazetteer.zones
