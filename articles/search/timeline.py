@@ -6,12 +6,10 @@ results, so the bars add up to the number of results.
 
 from __future__ import annotations
 
-import calendar
-import datetime
 from dataclasses import dataclass
 
 from .contract import SearchResult
-from .dates import DateRange
+from .dates import DateRange, period
 
 
 @dataclass(frozen=True)
@@ -44,10 +42,7 @@ def timeline(result: SearchResult) -> Timeline | None:
     else:
         caption = "按出版年份统计的检索结果篇数"
         span = range(min(years), max(years) + 1) if years else []
-        periods = [
-            Period(str(y), f"{y}年", years.get(y, 0), searched.within(datetime.date(y, 1, 1), datetime.date(y, 12, 31)))
-            for y in span
-        ]
+        periods = [Period(str(y), f"{y}年", years.get(y, 0), searched.within(*period(f"{y:04d}"))) for y in span]
     unknown = result.count - sum(years.values())  # no year at all (only without a date range)
     if unknown > 0:
         periods.append(Period("未知", "日期未知", unknown, None))
@@ -63,11 +58,8 @@ def _month_periods(year: int, per_month: dict[int, int], in_year: int, searched:
         span = range(min(per_month), max(per_month) + 1) if per_month else range(0)
     periods = []
     for month in span:
-        first = datetime.date(year, month, 1)
-        last = datetime.date(year, month, calendar.monthrange(year, month)[1])
-        periods.append(
-            Period(f"{month}月", f"{year}年{month}月", per_month.get(month, 0), searched.within(first, last))
-        )
+        days = period(f"{year:04d}-{month}")  # its first and last day
+        periods.append(Period(f"{month}月", f"{year}年{month}月", per_month.get(month, 0), searched.within(*days)))
     unknown_month = in_year - sum(per_month.values())
     if unknown_month > 0:
         periods.append(Period("不详", f"{year}年（月份不详）", unknown_month, None))
